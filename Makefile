@@ -1,0 +1,27 @@
+# untochat: see README. Every target runs as root on the build host.
+IMAGE ?= mkosi.output/untochat.raw
+# Package downloads and the incremental image cache (kept between builds).
+CACHE_DIR ?= /var/cache/untochat
+export CACHE_DIR
+
+.PHONY: all image run check bench clean
+
+all: image
+
+# Asks for the disk passphrase and the first admin unless PASSPHRASE_FILE,
+# ADMIN and ADMIN_PASSWORD_FILE are given.
+image:
+	tools/build-image
+
+# Boots the image with the serial console here; Ctrl-a x quits.
+run:
+	tools/run-vm $(IMAGE)
+
+check:
+	tools/check
+
+bench:
+	tools/bench
+
+clean:
+	rm -rf mkosi.output build

@@ -1,0 +1,227 @@
+# Helpers for the VM tests (expect/Tcl): boot, unlock, log in, run a command
+# in the guest over the serial console, and report checks by name.
+#
+# Set by the runner: ::IMAGE (pristine test image), ::WORK (scratch dir),
+# ::PASSFILE and ::ADMINFILE (test secrets on tmpfs), ::ADMIN (login name),
+# ::TOOLS (tools/ dir).
+
+set ::passed 0
+set ::failed 0
+set ::failures {}
+set ::seq 0
+# Whole command outputs (luksDump, unit lists) must fit the match buffer.
+match_max -d 262144
+array set ::vm {}
+
+proc readfile {f} {
+	set fd [open $f]
+	set s [read -nonewline $fd]
+	close $fd
+	return $s
+}
+
+proc note {msg} {
+	puts "# [clock format [clock seconds] -format %T] $msg"
+}
+
+# check SENTENCE BODY: one named check; an error inside BODY fails it.
+proc check {sentence body} {
+	if {[catch {uplevel 1 $body} err]} {
+		incr ::failed
+		lappend ::failures $sentence
+		puts "not ok - $sentence"
+		foreach l [split $err "\n"] { puts "#   $l" }
+	} else {
+		incr ::passed
+		puts "ok - $sentence"
+	}
+}
+
+# A failed boot is not an assertion failure: it says so, and every check
+# that needed the machine fails with that reason.
+proc boot_failed {name what secs} {
+	set ::vm($name,dead) "$name did not $what within ${secs}s (serial log: $::vm($name,log))"
+	error $::vm($name,dead)
+}
+
+# vm_start NAME: boots a fresh copy of the test image as NAME.
+proc vm_start {name} {
+	set img $::WORK/$name.raw
+	file delete -force $img $img.efivars
+	exec cp --sparse=always $::IMAGE $img
+	set ::vm($name,log) $::WORK/$name.serial
+	set ::vm($name,t0) [clock seconds]
+	set ::vm($name,boots) 0
+	log_file -noappend $::vm($name,log)
+	log_user 0
+	spawn -noecho $::TOOLS/run-vm $img
+	set ::vm($name,id) $spawn_id
+	log_file
+	note "$name: started"
+	return $spawn_id
+}
+
+proc vm_sid {name} {
+	if {[info exists ::vm($name,dead)]} { error $::vm($name,dead) }
+	return $::vm($name,id)
+}
+
+# vm_prompt NAME: waits for the disk passphrase prompt.
+proc vm_prompt {name {secs 180}} {
+	set sid [vm_sid $name]
+	log_file -a $::vm($name,log)
+	set timeout $secs
+	expect -i $sid -re {Please enter passphrase for disk ([a-z]+): } {
+		set disk $expect_out(1,string)
+	} timeout {
+		log_file; boot_failed $name "ask for the disk passphrase" $secs
+	} eof {
+		log_file; boot_failed $name "ask for the disk passphrase (qemu exited)" $secs
+	}
+	log_file
+	return $disk
+}
+
+# vm_send NAME TEXT: types TEXT and Enter on the console.
+proc vm_send {name text} {
+	send -i [vm_sid $name] -- "$text\r"
+}
+
+# vm_wait_login NAME: after the passphrase; fails if asked again.
+proc vm_wait_login {name {secs 240}} {
+	set sid [vm_sid $name]
+	log_file -a $::vm($name,log)
+	set timeout $secs
+	expect -i $sid "login: " {
+	} -re {Please enter passphrase for disk ([a-z]+)} {
+		log_file; error "asked for the passphrase of $expect_out(1,string) again"
+	} timeout {
+		log_file; boot_failed $name "reach the login prompt" $secs
+	} eof {
+		log_file; boot_failed $name "reach the login prompt (qemu exited)" $secs
+	}
+	log_file
+	incr ::vm($name,boots)
+	set ::vm($name,login_s) [expr {[clock seconds] - $::vm($name,t0)}]
+	note "$name: login prompt after $::vm($name,login_s)s (boot $::vm($name,boots))"
+}
+
+# vm_login NAME USER PASSWORD: console login; ends at a shell prompt.
+proc vm_login {name user pass} {
+	set sid [vm_sid $name]
+	log_file -a $::vm($name,log)
+	set timeout 60
+	send -i $sid -- "$user\r"
+	expect -i $sid "Password:" {} timeout { log_file; error "no password prompt for $user" }
+	send -i $sid -- "$pass\r"
+	expect -i $sid -re {\$ $} {} -re {Login incorrect} {
+		log_file; error "login of $user refused"
+	} timeout { log_file; error "no shell prompt for $user" }
+	log_file
+}
+
+# vm_root NAME: from the admin's shell to a root shell set up for guest.
+proc vm_root {name} {
+	set sid [vm_sid $name]
+	log_file -a $::vm($name,log)
+	set timeout 60
+	send -i $sid -- "sudo -i\r"
+	expect -i $sid "password for" {} timeout { log_file; error "sudo asked no password" }
+	send -i $sid -- "$::ADMINPASS\r"
+	expect -i $sid -re {# $} {} timeout { log_file; error "sudo gave no root shell" }
+	# A quiet, machine-readable shell: no echo, no colours, no pager,
+	# no kernel messages on the console, no history file.
+	send -i $sid -- "stty -echo; export PS1='' PS2='' TERM=dumb SYSTEMD_COLORS=0 SYSTEMD_PAGER= PAGER=cat; unset HISTFILE; bind 'set enable-bracketed-paste off'; dmesg -n 1\r"
+	log_file
+	guest $name true
+}
+
+# vm_up NAME: a machine at a root shell, booting it if needed.
+proc vm_up {name} {
+	if {![info exists ::vm($name,id)]} {
+		vm_start $name
+		vm_prompt $name
+		vm_send $name $::PASS
+		vm_wait_login $name
+		vm_login $name $::ADMIN $::ADMINPASS
+		vm_root $name
+	}
+	vm_sid $name
+	return $name
+}
+
+# guest NAME CMD [SECS]: runs CMD in the guest's root shell; sets ::out
+# (stdout and stderr, CR removed) and ::rc; returns ::out.
+proc guest {name cmd {secs 120}} {
+	set sid [vm_sid $name]
+	set tag "Q[pid]x[incr ::seq]"
+	log_file -a $::vm($name,log)
+	set timeout $secs
+	send -i $sid -- "printf '%s\\n' B$tag; { $cmd\n} </dev/null 2>&1; printf '%s %s\\n' E$tag \$?\r"
+	expect -i $sid -re "B$tag\r*\n(.*?)E$tag (\[0-9]+)\r*\n" {
+		set ::out [string trimright [string map {"\r" ""} $expect_out(1,string)] "\n"]
+		set ::rc $expect_out(2,string)
+	} timeout {
+		log_file; error "guest command timed out after ${secs}s: $cmd"
+	} eof {
+		log_file; boot_failed $name "answer (qemu exited)" $secs
+	}
+	log_file
+	return $::out
+}
+
+proc assert_ok {name cmd} {
+	guest $name $cmd
+	if {$::rc != 0} { error "command failed (status $::rc): $cmd\n$::out" }
+	return $::out
+}
+
+proc assert_fail {name cmd} {
+	guest $name $cmd
+	if {$::rc == 0} { error "command succeeded but must fail: $cmd\n$::out" }
+	return $::out
+}
+
+proc assert_eq {what got want} {
+	if {$got ne $want} { error "$what: got '$got', want '$want'" }
+}
+
+proc assert_match {what re got} {
+	if {![regexp -- $re $got]} { error "$what: '$got' does not match /$re/" }
+}
+
+# vm_reboot NAME: reboots, unlocks and logs in again.
+proc vm_reboot {name} {
+	set sid [vm_sid $name]
+	send -i $sid -- "systemctl reboot\r"
+	set ::vm($name,t0) [clock seconds]
+	vm_prompt $name
+	vm_send $name $::PASS
+	vm_wait_login $name
+	vm_login $name $::ADMIN $::ADMINPASS
+	vm_root $name
+}
+
+# vm_stop NAME: powers off (kills qemu if it does not stop in time).
+proc vm_stop {name} {
+	if {![info exists ::vm($name,id)]} return
+	set sid $::vm($name,id)
+	if {![info exists ::vm($name,dead)]} {
+		catch { send -i $sid -- "systemctl poweroff\r" }
+		set timeout 60
+		catch { expect -i $sid eof }
+	}
+	catch { exec kill [exp_pid -i $sid] }
+	catch { close -i $sid }
+	catch { wait -i $sid }
+	unset ::vm($name,id)
+	file delete -force $::WORK/$name.raw $::WORK/$name.raw.efivars
+}
+
+# vm_shell NAME: hands the guest console to the person running the tests.
+proc vm_shell {name} {
+	set sid [vm_sid $name]
+	send -i $sid -- "stty echo; export PS1='\\u@\\h:\\w\\$ '\r"
+	puts "\n# guest shell on $name: type 'exit' twice or press Ctrl-] to end\n"
+	interact -i $sid "\x1d" return
+}
