@@ -106,14 +106,23 @@ proc vm_wait_login {name {secs 240}} {
 	note "$name: login prompt after $::vm($name,login_s)s (boot $::vm($name,boots))"
 }
 
-# vm_login NAME USER PASSWORD: console login; ends at a shell prompt.
-proc vm_login {name user pass} {
+# vm_answer NAME PROMPT [REPLY]: waits up to 60 s for PROMPT, then types
+# REPLY and Enter, if a reply is given.
+proc vm_answer {name prompt args} {
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
 	set timeout 60
-	send -i $sid -- "$user\r"
-	expect -i $sid "Password:" {} timeout { log_file; error "no password prompt for $user" }
-	send -i $sid -- "$pass\r"
+	expect -i $sid $prompt {} timeout { log_file; error "no '$prompt' prompt" }
+	if {[llength $args]} { send -i $sid -- "[lindex $args 0]\r" }
+	log_file
+}
+
+# vm_login NAME USER PASSWORD: console login; ends at a shell prompt.
+proc vm_login {name user pass} {
+	vm_send $name $user
+	vm_answer $name "Password:" $pass
+	set sid [vm_sid $name]
+	log_file -a $::vm($name,log)
 	expect -i $sid -re {\$ $} {} -re {Login incorrect} {
 		log_file; error "login of $user refused"
 	} timeout { log_file; error "no shell prompt for $user" }
@@ -122,12 +131,10 @@ proc vm_login {name user pass} {
 
 # vm_root NAME: from the admin's shell to a root shell set up for guest.
 proc vm_root {name} {
+	vm_send $name "sudo -i"
+	vm_answer $name "password for" $::ADMINPASS
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
-	set timeout 60
-	send -i $sid -- "sudo -i\r"
-	expect -i $sid "password for" {} timeout { log_file; error "sudo asked no password" }
-	send -i $sid -- "$::ADMINPASS\r"
 	expect -i $sid -re {# $} {} timeout { log_file; error "sudo gave no root shell" }
 	# A quiet, machine-readable shell: no echo, no colours, no pager,
 	# no kernel messages on the console, no history file.

@@ -134,11 +134,13 @@ run_child(const char *path, char *const envp[])
 static int
 session(const struct start *st, int lockfd)
 {
-	static char line[LINE_CAP];
+	static char line[LINE_CAP], obuf[BUFSIZ];
 	char *envp[ENV_MAX];
 	enum cmd c;
 
 	(void)lockfd;
+	/* No allocation once the prompt runs: stdio gets a static buffer. */
+	setvbuf(stdout, obuf, _IOLBF, sizeof(obuf));
 	if (child_env(st, envp, ENV_MAX) == -1)
 		refuse("cannot build the child environment");
 	for (;;) {
@@ -194,6 +196,8 @@ main(int argc, char *argv[])
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		usage();
 
+	/* Messages say "untosh:", not "-untosh:" (argv[0] of a login shell). */
+	program_invocation_short_name = (char *)"untosh";
 	catch_all();
 	openlog("untosh", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 
