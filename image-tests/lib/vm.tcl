@@ -123,6 +123,7 @@ proc vm_login {name user pass} {
 	vm_answer $name "Password:" $pass
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
+	set timeout 60
 	expect -i $sid -re {\$ $} {} -re {Login incorrect} {
 		log_file; error "login of $user refused"
 	} timeout { log_file; error "no shell prompt for $user" }
@@ -135,6 +136,7 @@ proc vm_root {name} {
 	vm_answer $name "password for" $::ADMINPASS
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
+	set timeout 60
 	expect -i $sid -re {# $} {} timeout { log_file; error "sudo gave no root shell" }
 	# A quiet, machine-readable shell: no echo, no colours, no pager,
 	# no kernel messages on the console, no history file.
