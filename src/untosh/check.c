@@ -86,9 +86,12 @@ check_mode(FILE *in, FILE *out)
 			st.uid = st.euid = (uid_t)strtoul(v, NULL, 10);
 		else if (strcmp(line, "euid") == 0)
 			st.euid = (uid_t)strtoul(v, NULL, 10);
-		else if (strcmp(line, "tty") == 0)
-			st.tty_in = v[0] == '1', st.tty_out = v[0] && v[1] == ' ' && v[2] == '1';
-		else if (strcmp(line, "argc") == 0)
+		else if (strcmp(line, "tty") == 0) {
+			if (strlen(v) != 3 || v[1] != ' ')
+				errx(2, "line %d: tty IN OUT", lineno);
+			st.tty_in = v[0] == '1';
+			st.tty_out = v[2] == '1';
+		} else if (strcmp(line, "argc") == 0)
 			st.argc = atoi(v);
 		else if (strcmp(line, "argv0") == 0)
 			st.argv0 = keep(v);
