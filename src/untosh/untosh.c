@@ -132,13 +132,12 @@ run_child(const char *path, char *const envp[])
 }
 
 static int
-session(const struct start *st, int lockfd)
+session(const struct start *st)
 {
 	static char line[LINE_CAP], obuf[BUFSIZ];
 	char *envp[ENV_MAX];
 	enum cmd c;
 
-	(void)lockfd;
 	/* No allocation once the prompt runs: stdio gets a static buffer. */
 	setvbuf(stdout, obuf, _IOLBF, sizeof(obuf));
 	if (child_env(st, envp, ENV_MAX) == -1)
@@ -240,5 +239,6 @@ main(int argc, char *argv[])
 		refuse(errno == EWOULDBLOCK ? "another session of this user "
 		    "is active" : "cannot lock the session");
 
-	return session(&st, fd);
+	/* fd stays open, and so the lock held, until the session ends. */
+	return session(&st);
 }
