@@ -37,9 +37,11 @@ static volatile sig_atomic_t child_pid;
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: untosh (as a login shell)\n"
-	    "       untosh -C < scenario\n");
-	exit(2);
+	printf("usage: untosh (as a login shell)\n"
+	    "       untosh -C < scenario\n"
+	    "untochat's restricted login shell: help, chat, passwd, exit. "
+	    "See untosh(1).\n");
+	exit(0);
 }
 
 /* Any signal ends the session, and the child with it. */

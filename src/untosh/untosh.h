@@ -7,8 +7,13 @@
 #define ENV_MAX		8
 #define VAR_MAX		64	/* longest TERM, LANG, USER value */
 #define HOME_MAX	256
+/* The live test build (make untosh-live) points these at a stand-in. */
+#ifndef IRSSIUS
 #define IRSSIUS		"/usr/bin/irssius"
+#endif
+#ifndef PASSWD
 #define PASSWD		"/usr/bin/passwd"
+#endif
 #define CHILD_PATH	"PATH=/usr/bin:/bin"
 
 #define HELP_TEXT \
