@@ -1,0 +1,29 @@
+/* luksdisk: the LUKS volumes of the boot disk, and how far each one's
+ * header and key material reach. Shared by untochat-kill-system and the
+ * passphrase tools; only libc. */
+#include <stddef.h>
+#include <stdint.h>
+
+#define LUKS_MAX	8	/* volumes on one disk we handle */
+#define LUKS_HDR_MAX	(4 * 1024 * 1024)	/* LUKS2 allows up to 4 MiB */
+
+struct luksdev {
+	char		 path[64];	/* /dev/vda3 */
+	unsigned int	 version;	/* 1 or 2 */
+	uint64_t	 wipe_end;	/* headers and keyslots lie below */
+};
+
+/* luks_extent: BUF holds the first LEN bytes of a device (at least the
+ * whole LUKS2 header when there is one). Returns the LUKS version and sets
+ * *END to the first byte past every header copy and keyslot area (the
+ * data offset), or returns 0 when BUF holds no valid LUKS header. */
+unsigned int	luks_extent(const unsigned char *buf, size_t len, uint64_t *end);
+
+/* boot_disk_luks: finds the disk that holds "/" (through its device-mapper
+ * stack) and fills DEVS with its partitions that carry a LUKS header.
+ * Returns how many, or -1 with a message in ERR. */
+int		boot_disk_luks(struct luksdev *devs, size_t max, char *err,
+		    size_t errlen);
+
+/* luks_probe: reads PATH's header; fills *D. 0 if LUKS, -1 if not. */
+int		luks_probe(const char *path, struct luksdev *d);
