@@ -145,12 +145,19 @@ proc vm_root {name} {
 	guest $name true
 }
 
+# vm_pass NAME: the disk passphrase of NAME (the test passphrase unless a
+# test changed it: set ::vm(NAME,pass)).
+proc vm_pass {name} {
+	if {[info exists ::vm($name,pass)]} { return $::vm($name,pass) }
+	return $::PASS
+}
+
 # vm_up NAME: a machine at a root shell, booting it if needed.
 proc vm_up {name} {
 	if {![info exists ::vm($name,id)]} {
 		vm_start $name
 		vm_prompt $name
-		vm_send $name $::PASS
+		vm_send $name [vm_pass $name]
 		vm_wait_login $name
 		vm_login $name $::ADMIN $::ADMINPASS
 		vm_root $name
@@ -205,7 +212,7 @@ proc vm_reboot {name} {
 	send -i $sid -- "systemctl reboot\r"
 	set ::vm($name,t0) [clock seconds]
 	vm_prompt $name
-	vm_send $name $::PASS
+	vm_send $name [vm_pass $name]
 	vm_wait_login $name
 	vm_login $name $::ADMIN $::ADMINPASS
 	vm_root $name
@@ -215,6 +222,7 @@ proc vm_reboot {name} {
 proc vm_stop {name} {
 	if {![info exists ::vm($name,id)]} return
 	set sid $::vm($name,id)
+	catch { unset ::vm($name,pass) }
 	if {![info exists ::vm($name,dead)]} {
 		catch { send -i $sid -- "systemctl poweroff\r" }
 		set timeout 60
@@ -224,6 +232,7 @@ proc vm_stop {name} {
 	catch { close -i $sid }
 	catch { wait -i $sid }
 	unset ::vm($name,id)
+	catch { unset ::vm($name,dead) }
 	file delete -force $::WORK/$name.raw $::WORK/$name.raw.efivars
 }
 
@@ -233,4 +242,21 @@ proc vm_shell {name} {
 	send -i $sid -- "stty echo; export PS1='\\u@\\h:\\w\\$ '\r"
 	puts "\n# guest shell on $name: type 'exit' twice or press Ctrl-] to end\n"
 	interact -i $sid "\x1d" return
+}
+
+# vm_poweroff_seen NAME SECS: waits for NAME's qemu to exit by itself (the
+# guest powered off); returns the seconds waited. The disk image stays in
+# ::WORK for the host to inspect; vm_stop removes it later.
+proc vm_poweroff_seen {name secs} {
+	set sid [vm_sid $name]
+	set t0 [clock milliseconds]
+	log_file -a $::vm($name,log)
+	set timeout $secs
+	expect -i $sid eof {} timeout {
+		log_file; error "$name still running ${secs}s later"
+	}
+	log_file
+	catch { wait -i $sid }
+	set ::vm($name,dead) "$name has powered off"
+	return [expr {([clock milliseconds] - $t0) / 1000.0}]
 }
