@@ -33,8 +33,6 @@
 #define ROUNDS	3			/* overwrites of each header area */
 #define CHUNK	(1024 * 1024)
 
-static const unsigned char magic1[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
-static const unsigned char magic2[6] = { 'S', 'K', 'U', 'L', 0xba, 0xbe };
 static unsigned char buf[CHUNK] __attribute__((aligned(4096)));
 
 static void
@@ -142,9 +140,8 @@ verify(int fd, uint64_t end)
 		if ((r = pread(fd, buf, n, (off_t)off)) <= 0)
 			return -1;
 		n = (size_t)r;
-		for (i = 0; i + sizeof(magic1) <= n; i += 512)
-			if (memcmp(buf + i, magic1, sizeof(magic1)) == 0 ||
-			    memcmp(buf + i, magic2, sizeof(magic2)) == 0)
+		for (i = 0; i + 6 <= n; i += 512)
+			if (luks_magic(buf + i))
 				return -1;
 	}
 	return 0;

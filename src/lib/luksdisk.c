@@ -316,6 +316,13 @@ luks_extent(const unsigned char *buf, size_t len, uint64_t *end)
 }
 
 int
+luks_magic(const unsigned char *p)
+{
+	return memcmp(p, magic1, sizeof(magic1)) == 0 ||
+	    memcmp(p, magic2, sizeof(magic2)) == 0;
+}
+
+int
 luks_probe(const char *path, struct luksdev *d)
 {
 	static unsigned char buf[LUKS_HDR_MAX * 2];

@@ -25,5 +25,8 @@ unsigned int	luks_extent(const unsigned char *buf, size_t len, uint64_t *end);
 int		boot_disk_luks(struct luksdev *devs, size_t max, char *err,
 		    size_t errlen);
 
+/* luks_magic: 1 if P (6 bytes or more) starts a LUKS header copy. */
+int		luks_magic(const unsigned char *p);
+
 /* luks_probe: reads PATH's header; fills *D. 0 if LUKS, -1 if not. */
 int		luks_probe(const char *path, struct luksdev *d);
