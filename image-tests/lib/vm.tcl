@@ -44,18 +44,28 @@ proc boot_failed {name what secs} {
 	error $::vm($name,dead)
 }
 
-# vm_start NAME: boots a fresh copy of the test image as NAME.
+# vm_start NAME: boots a fresh copy of the test image as NAME, with the
+# qemu options in ::vm(NAME,qemu) if set (run-vm gives no network).
 proc vm_start {name} {
 	set img $::WORK/$name.raw
 	file delete -force $img $img.efivars
 	exec cp --sparse=always $::IMAGE $img
 	set ::vm($name,log) $::WORK/$name.serial
-	set ::vm($name,t0) [clock seconds]
 	set ::vm($name,boots) 0
 	log_file -noappend $::vm($name,log)
+	log_file
+	return [vm_boot $name]
+}
+
+# vm_boot NAME: starts qemu on NAME's disk as it is.
+proc vm_boot {name} {
+	set ::vm($name,t0) [clock seconds]
+	log_file -a $::vm($name,log)
 	log_user 0
-	spawn -noecho $::TOOLS/run-vm $img
+	set extra [expr {[info exists ::vm($name,qemu)] ? $::vm($name,qemu) : {}}]
+	spawn -noecho $::TOOLS/run-vm $::WORK/$name.raw {*}$extra
 	set ::vm($name,id) $spawn_id
+	catch { unset ::vm($name,dead) }
 	log_file
 	note "$name: started"
 	return $spawn_id
@@ -206,11 +216,17 @@ proc assert_match {what re got} {
 	if {![regexp -- $re $got]} { error "$what: '$got' does not match /$re/" }
 }
 
-# vm_reboot NAME: reboots, unlocks and logs in again.
+# vm_restart NAME: powers NAME off and boots its disk again in a new qemu
+# (a cold boot; qemu's warm reset under TCG hung once in OVMF here).
+proc vm_restart {name} {
+	send -i [vm_sid $name] -- "systemctl poweroff\r"
+	vm_poweroff_seen $name 120
+	vm_boot $name
+}
+
+# vm_reboot NAME: reboots (cold, see vm_restart), unlocks and logs in again.
 proc vm_reboot {name} {
-	set sid [vm_sid $name]
-	send -i $sid -- "systemctl reboot\r"
-	set ::vm($name,t0) [clock seconds]
+	vm_restart $name
 	vm_prompt $name
 	vm_send $name [vm_pass $name]
 	vm_wait_login $name
@@ -256,6 +272,7 @@ proc vm_poweroff_seen {name secs} {
 		log_file; error "$name still running ${secs}s later"
 	}
 	log_file
+	catch { close -i $sid }
 	catch { wait -i $sid }
 	set ::vm($name,dead) "$name has powered off"
 	return [expr {([clock milliseconds] - $t0) / 1000.0}]
