@@ -123,12 +123,43 @@ json_leaf(struct json *j, const char *s, size_t n)
 
 static int	json_value(struct json *);
 
+/* json_member: the value of key K (LEN bytes) at the next depth. */
+static int
+json_member(struct json *j, const char *k, size_t len)
+{
+	if (j->depth == JSON_DEPTH)
+		return -1;
+	j->key[j->depth] = k;
+	j->klen[j->depth++] = len;
+	if (json_value(j) == -1)
+		return -1;
+	j->depth--;
+	return 0;
+}
+
+/* json_next: after a member, 1 for a comma (another follows), 0 for the
+ * closing CLOSE, -1 for anything else. */
+static int
+json_next(struct json *j, char close)
+{
+	skip_ws(j);
+	if (j->p < j->end && *j->p == ',') {
+		j->p++;
+		return 1;
+	}
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		return 0;
+	}
+	return -1;
+}
+
 static int
 json_object(struct json *j)
 {
 	const char *k;
 	size_t n;
-	int area;
+	int area, r;
 
 	area = j->depth == 3 && is_key(j, 0, "keyslots") && is_key(j, 2, "area");
 	if (area)
@@ -139,31 +170,17 @@ json_object(struct json *j)
 		j->p++;
 		return 0;
 	}
-	for (;;) {
+	do {
 		skip_ws(j);
 		if (json_string(j, &k, &n) == -1)
 			return -1;
 		skip_ws(j);
-		if (j->p >= j->end || *j->p++ != ':')
+		if (j->p >= j->end || *j->p++ != ':' ||
+		    json_member(j, k, n) == -1)
 			return -1;
-		if (j->depth == JSON_DEPTH)
-			return -1;
-		j->key[j->depth] = k;
-		j->klen[j->depth++] = n;
-		if (json_value(j) == -1)
-			return -1;
-		j->depth--;
-		skip_ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->end && *j->p == '}') {
-			j->p++;
-			break;
-		}
+	} while ((r = json_next(j, '}')) == 1);
+	if (r == -1)
 		return -1;
-	}
 	if (area) {
 		if (j->area_off > UINT64_MAX - j->area_size)
 			return -1;
@@ -176,32 +193,20 @@ json_object(struct json *j)
 static int
 json_array(struct json *j)
 {
+	int r;
+
 	j->p++;
 	skip_ws(j);
 	if (j->p < j->end && *j->p == ']') {
 		j->p++;
 		return 0;
 	}
-	for (;;) {
-		/* Array elements carry no key: mark them with an empty one. */
-		if (j->depth == JSON_DEPTH)
+	/* Array elements carry no key: mark them with an empty one. */
+	do {
+		if (json_member(j, "", 0) == -1)
 			return -1;
-		j->key[j->depth] = "";
-		j->klen[j->depth++] = 0;
-		if (json_value(j) == -1)
-			return -1;
-		j->depth--;
-		skip_ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->end && *j->p == ']') {
-			j->p++;
-			return 0;
-		}
-		return -1;
-	}
+	} while ((r = json_next(j, ']')) == 1);
+	return r;
 }
 
 static int
