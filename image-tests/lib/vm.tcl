@@ -277,3 +277,12 @@ proc vm_poweroff_seen {name secs} {
 	set ::vm($name,dead) "$name has powered off"
 	return [expr {([clock milliseconds] - $t0) / 1000.0}]
 }
+
+# The guest's LUKS volumes, as a shell word list for a guest command.
+set ::luks_volumes {$(lsblk -nrpo NAME,FSTYPE | awk '$2 == "crypto_LUKS" { print $1 }')}
+
+# luks_state VM: a digest of the LUKS metadata of every volume of VM's disk
+# (the epoch in it changes with any write to a header).
+proc luks_state {vm} {
+	return [assert_ok $vm "for d in $::luks_volumes; do echo \$d; cryptsetup luksDump \$d; done | sha256sum"]
+}
