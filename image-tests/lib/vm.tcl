@@ -196,6 +196,19 @@ proc guest {name cmd {secs 120}} {
 	return $::out
 }
 
+# guest_put NAME PATH FILE: copies the host's FILE to PATH in the guest
+# (base64 in lines over the console).
+proc guest_put {name path file} {
+	set fd [open $file rb]
+	set b64 [binary encode base64 [read $fd]]
+	close $fd
+	assert_ok $name "rm -f $path.b64"
+	for {set i 0} {$i < [string length $b64]} {incr i 1000} {
+		assert_ok $name "printf '%s' '[string range $b64 $i [expr {$i + 999}]]' >>$path.b64"
+	}
+	assert_ok $name "base64 -d $path.b64 >$path && rm $path.b64"
+}
+
 proc assert_ok {name cmd} {
 	guest $name $cmd
 	if {$::rc != 0} { error "command failed (status $::rc): $cmd\n$::out" }
