@@ -19,14 +19,14 @@ proc sshcmd {user} {
 # /run/s-USER.log, what is written to the fifo /run/in-USER is typed (see
 # type_in). OPTS are more ssh options.
 proc session {vm user {opts ""}} {
-	assert_ok $vm "rm -f /run/s-$user.log /run/in-$user; mkfifo /run/in-$user; setsid -f sh -c 'exec sleep 3600 >/run/in-$user'; setsid -f script -qfc '[sshcmd $user] -tt $opts' /run/s-$user.log </run/in-$user >/dev/null 2>&1"
+	assert_ok $vm "rm -f /run/s-$user.log /run/in-$user; mkfifo /run/in-$user; setsid -f sh -c 'exec sleep 3600 >/run/in-$user'; setsid -f env TERM=xterm script -qfc 'stty cols 100 rows 30; [sshcmd $user] -tt $opts' /run/s-$user.log </run/in-$user >/dev/null 2>&1"
 }
 proc type_in {vm user text} {
 	assert_ok $vm "printf '$text' >/run/in-$user"
 }
-# wait_for VM FILE RE: waits up to 60 s for FILE to match RE; returns it.
-proc wait_for {vm file re} {
-	guest $vm "for i in \$(seq 120); do grep -Eq '$re' $file 2>/dev/null && break; sleep 0.5; done; cat $file" 90
-	if {![regexp -- $re $::out]} { error "no /$re/ in $file:\n$::out" }
-	return $::out
+# wait_for VM FILE RE [SECS]: waits up to SECS (60) for FILE to match RE
+# (grep -E). On a miss, the error shows the end of FILE.
+proc wait_for {vm file re {secs 60}} {
+	guest $vm "for i in \$(seq [expr {$secs * 2}]); do if grep -Eq '$re' $file 2>/dev/null; then echo WAITED-FOR-IT; break; fi; sleep 0.5; done; grep -Eq '$re' $file 2>/dev/null || tail -c 3000 $file | sed 's/\\x1b\\\[\[0-9;?\]*\[a-zA-Z\]//g' | tr -d '\\033'" [expr {$secs + 30}]
+	if {![string match "*WAITED-FOR-IT*" $::out]} { error "no /$re/ in $file within ${secs}s; it ends:\n$::out" }
 }
