@@ -66,6 +66,9 @@ check_mode(FILE *in, FILE *out)
 	st.argv0 = "-untosh";
 	st.tty_in = st.tty_out = 1;
 	st.term_known = term_known_list;
+	/* Unless the scenario says otherwise: enforcing, the right context. */
+	st.semode = SEMODE_ENFORCING;
+	st.secontext = SECONTEXT_UNTOSH ":s0";
 	if ((fd = memfd_create("untosh-check", MFD_CLOEXEC)) == -1)
 		err(1, "memfd_create");
 
@@ -108,6 +111,18 @@ check_mode(FILE *in, FILE *out)
 			st.home_ok = 1;
 			st.home_uid = (uid_t)u;
 			st.home_mode = (mode_t)mode;
+		} else if (strcmp(line, "selinux") == 0) {
+			if (strcmp(v, "enforcing") == 0)
+				st.semode = SEMODE_ENFORCING;
+			else if (strcmp(v, "permissive") == 0)
+				st.semode = SEMODE_PERMISSIVE;
+			else if (strcmp(v, "disabled") == 0)
+				st.semode = SEMODE_DISABLED;
+			else
+				errx(2, "line %d: selinux enforcing|permissive|"
+				    "disabled", lineno);
+		} else if (strcmp(line, "context") == 0) {
+			st.secontext = keep(v);
 		} else if (strcmp(line, "terminfo") == 0) {
 			if (nterms == TERMS_MAX || strlen(v) > VAR_MAX)
 				errx(2, "line %d: too many terminfo names", lineno);

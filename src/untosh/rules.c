@@ -31,8 +31,13 @@ var_ok(const char *s, size_t max, const char *ok)
 const char *
 check_start(const struct start *st)
 {
+	const char *why;
+
 	if (st->uid == 0 || st->euid == 0)
 		return "refusing to run as root";
+	if ((why = secontext_decide(st->semode, st->secontext,
+	    SECONTEXT_UNTOSH, SECONTEXT_PERMISSIVE_OK)) != NULL)
+		return why;
 	if (!st->tty_in || !st->tty_out)
 		return "not a terminal";
 	if (st->argc != 1 || st->argv0 == NULL || st->argv0[0] != '-')

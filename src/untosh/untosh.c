@@ -189,6 +189,9 @@ main(int argc, char *argv[])
 	struct passwd *pw;
 	struct stat sb;
 	char lockpath[PATH_MAX];
+#ifndef SECONTEXT_SKIP
+	static char secontext[SECONTEXT_MAX];
+#endif
 	const char *why;
 	int fd, n;
 
@@ -214,6 +217,14 @@ main(int argc, char *argv[])
 	st.user = getenv("USER");
 	st.home = getenv("HOME");
 	st.term_known = term_known_fs;
+#ifdef SECONTEXT_SKIP
+	/* The host's live test build: no SELinux on a build machine. */
+	st.semode = SEMODE_ENFORCING;
+	st.secontext = SECONTEXT_UNTOSH;
+#else
+	st.semode = secontext_state(secontext, sizeof(secontext));
+	st.secontext = secontext;
+#endif
 	if ((pw = getpwuid(st.uid)) != NULL) {
 		st.pw_name = pw->pw_name;
 		st.pw_dir = pw->pw_dir;

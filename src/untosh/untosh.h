@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "../lib/secontext.h"
+
 #define LINE_CAP	64	/* a command line: 63 bytes and a NUL */
 #define ENV_MAX		8
 #define VAR_MAX		64	/* longest TERM, LANG, USER value */
@@ -33,6 +35,8 @@ enum cmd {
 /* What untosh knows when it starts. */
 struct start {
 	uid_t		 uid, euid;
+	enum semode	 semode;	/* SELinux, from selinuxfs */
+	const char	*secontext;	/* this process's context */
 	int		 tty_in, tty_out;
 	int		 argc;
 	const char	*argv0;
