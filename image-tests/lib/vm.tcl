@@ -292,6 +292,14 @@ proc vm_stop {name} {
 	file delete -force $::WORK/$name.raw $::WORK/$name.raw.efivars
 }
 
+# vm_stop_all: powers off every machine still running (a proc, so its
+# loop variable cannot collide with a test's global).
+proc vm_stop_all {} {
+	foreach idkey [array names ::vm *,id] {
+		vm_stop [lindex [split $idkey ,] 0]
+	}
+}
+
 # vm_shell NAME: hands the guest console to the person running the tests.
 proc vm_shell {name} {
 	set sid [vm_sid $name]
