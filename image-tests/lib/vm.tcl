@@ -2,16 +2,31 @@
 # in the guest over the serial console, and report checks by name.
 #
 # Set by the runner: ::IMAGE (pristine test image), ::WORK (scratch dir),
-# ::PASSFILE and ::ADMINFILE (test secrets on tmpfs), ::ADMIN (login name),
-# ::TOOLS (tools/ dir).
+# ::PASSFILE (test passphrase on tmpfs), ::PASS, ::ADMIN and ::ADMINPASS
+# (the secrets themselves), ::TOOLS (tools/ dir).
+#
+# Every bound on a wait, here and in the tests, is given in seconds for
+# this 2-core runner and goes through [secs]: TIMEOUT_SCALE=N (a whole
+# number, 1 unless set) multiplies them all, for slower runners.
 
 set ::passed 0
 set ::failed 0
+set ::checks_run 0
 set ::failures {}
 set ::seq 0
 # Whole command outputs (luksDump, unit lists) must fit the match buffer.
 match_max -d 262144
 array set ::vm {}
+
+set ::SCALE 1
+if {[info exists ::env(TIMEOUT_SCALE)] && $::env(TIMEOUT_SCALE) ne ""} {
+	set ::SCALE $::env(TIMEOUT_SCALE)
+	if {![string is integer -strict $::SCALE] || $::SCALE < 1} {
+		puts stderr "TIMEOUT_SCALE must be a whole number of at least 1, not '$::SCALE'"
+		exit 2
+	}
+}
+proc secs {n} { return [expr {$n * $::SCALE}] }
 
 proc readfile {f} {
 	set fd [open $f]
@@ -26,6 +41,7 @@ proc note {msg} {
 
 # check SENTENCE BODY: one named check; an error inside BODY fails it.
 proc check {sentence body} {
+	incr ::checks_run
 	if {[catch {uplevel 1 $body} err]} {
 		incr ::failed
 		lappend ::failures $sentence
@@ -45,28 +61,43 @@ proc boot_failed {name what secs} {
 }
 
 # vm_start NAME: boots a fresh copy of the test image as NAME, with the
-# qemu options in ::vm(NAME,qemu) if set (run-vm gives no network).
+# qemu options in ::vm(NAME,qemu) if set (run-vm gives no network). The
+# copy is a qcow2 overlay: the pristine image is its read-only backing
+# file, and only what NAME writes takes space.
 proc vm_start {name} {
-	set img $::WORK/$name.raw
+	set img [vm_disk $name]
 	file delete -force $img $img.efivars
-	exec cp --sparse=always $::IMAGE $img
+	exec qemu-img create -q -f qcow2 -F raw -b [file normalize $::IMAGE] $img
 	set ::vm($name,log) $::WORK/$name.serial
 	set ::vm($name,boots) 0
+	set ::vm($name,starts) 0
 	log_file -noappend $::vm($name,log)
 	log_file
 	return [vm_boot $name]
 }
 
+# vm_disk NAME: NAME's disk, an overlay of the test image.
+proc vm_disk {name} { return $::WORK/$name.qcow2 }
+
+# vm_raw NAME: NAME's disk as a raw image (for the host to read).
+proc vm_raw {name} {
+	set raw $::WORK/$name.raw
+	exec qemu-img convert -f qcow2 -O raw [vm_disk $name] $raw
+	return $raw
+}
+
 # vm_boot NAME: starts qemu on NAME's disk as it is.
 proc vm_boot {name} {
 	set ::vm($name,t0) [clock seconds]
+	incr ::vm($name,starts)
 	log_file -a $::vm($name,log)
 	log_user 0
 	set extra [expr {[info exists ::vm($name,qemu)] ? $::vm($name,qemu) : {}}]
-	spawn -noecho $::TOOLS/run-vm $::WORK/$name.raw {*}$extra
+	spawn -noecho $::TOOLS/run-vm [vm_disk $name] {*}$extra
 	set ::vm($name,id) $spawn_id
 	catch { unset ::vm($name,dead) }
 	catch { unset ::vm($name,root) }
+	catch { unset ::vm($name,off) }
 	log_file
 	note "$name: started"
 	return $spawn_id
@@ -79,6 +110,7 @@ proc vm_sid {name} {
 
 # vm_prompt NAME: waits for the disk passphrase prompt.
 proc vm_prompt {name {secs 180}} {
+	set secs [secs $secs]
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
 	set timeout $secs
@@ -100,6 +132,7 @@ proc vm_send {name text} {
 
 # vm_wait_login NAME: after the passphrase; fails if asked again.
 proc vm_wait_login {name {secs 240}} {
+	set secs [secs $secs]
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
 	set timeout $secs
@@ -122,7 +155,7 @@ proc vm_wait_login {name {secs 240}} {
 proc vm_answer {name prompt args} {
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
-	set timeout 60
+	set timeout [secs 60]
 	expect -i $sid $prompt {} timeout { log_file; error "no '$prompt' prompt" }
 	if {[llength $args]} { send -i $sid -- "[lindex $args 0]\r" }
 	log_file
@@ -134,7 +167,7 @@ proc vm_login {name user pass} {
 	vm_answer $name "Password:" $pass
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
-	set timeout 60
+	set timeout [secs 60]
 	expect -i $sid -re {\$ $} {} -re {Login incorrect} {
 		log_file; error "login of $user refused"
 	} timeout { log_file; error "no shell prompt for $user" }
@@ -147,7 +180,7 @@ proc vm_root {name} {
 	vm_answer $name "password for" $::ADMINPASS
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
-	set timeout 60
+	set timeout [secs 60]
 	expect -i $sid -re {# $} {} timeout { log_file; error "sudo gave no root shell" }
 	# A quiet, machine-readable shell: no echo, no colours, no pager,
 	# no kernel messages on the console, no history file.
@@ -164,23 +197,32 @@ proc vm_pass {name} {
 	return $::PASS
 }
 
-# vm_up NAME: a machine at a root shell, booting it if needed.
+# vm_up NAME: a machine at a root shell, booting it if needed. It never
+# fails itself: a machine that does not come up is marked dead, so that
+# every check that needs it fails by its own name (vm_sid).
 proc vm_up {name} {
 	if {![info exists ::vm($name,id)]} {
-		vm_start $name
-		vm_prompt $name
-		vm_send $name [vm_pass $name]
-		vm_wait_login $name
-		vm_login $name $::ADMIN $::ADMINPASS
-		vm_root $name
+		if {[catch {
+			vm_start $name
+			vm_prompt $name
+			vm_send $name [vm_pass $name]
+			vm_wait_login $name
+			vm_login $name $::ADMIN $::ADMINPASS
+			vm_root $name
+		} err]} {
+			if {![info exists ::vm($name,dead)]} {
+				set ::vm($name,dead) "$name did not come up: $err"
+			}
+			note $::vm($name,dead)
+		}
 	}
-	vm_sid $name
 	return $name
 }
 
 # guest NAME CMD [SECS]: runs CMD in the guest's root shell; sets ::out
 # (stdout and stderr, CR removed) and ::rc; returns ::out.
 proc guest {name cmd {secs 120}} {
+	set secs [secs $secs]
 	set sid [vm_sid $name]
 	set tag "Q[pid]x[incr ::seq]"
 	log_file -a $::vm($name,log)
@@ -217,10 +259,31 @@ proc assert_ok {name cmd} {
 	return $::out
 }
 
+# assert_fail NAME CMD: CMD ran and said no (status 1-125); a command
+# that was not found (127), could not run (126) or was killed does not
+# count as a refusal.
 proc assert_fail {name cmd} {
 	guest $name $cmd
 	if {$::rc == 0} { error "command succeeded but must fail: $cmd\n$::out" }
+	if {$::rc > 125} { error "command did not run (status $::rc): $cmd\n$::out" }
 	return $::out
+}
+
+# assert_status NAME CMD STATUS: CMD exits with exactly STATUS (for grep,
+# 1 is "not found" and 2 an error).
+proc assert_status {name cmd want} {
+	guest $name $cmd
+	if {$::rc != $want} { error "status $::rc, want $want: $cmd\n$::out" }
+	return $::out
+}
+
+# wait_until NAME CMD SECS: runs CMD in the guest every half second until
+# it succeeds; fails once SECS (scaled) have passed without success.
+proc wait_until {name cmd secs} {
+	set s [secs $secs]
+	guest $name "end=\$((\$(date +%s) + $s)); w=0; until { $cmd
+} >/dev/null 2>&1; do if \[ \$(date +%s) -ge \$end \]; then w=1; break; fi; sleep 0.5; done; \[ \$w = 0 \]" [expr {$secs + 30}]
+	if {$::rc != 0} { error "not within ${s}s: $cmd" }
 }
 
 proc assert_eq {what got want} {
@@ -234,13 +297,15 @@ proc assert_match {what re got} {
 # avc_check NAME: before a machine stops or restarts, one check that
 # the boot logged no SELinux denial naming one of untochat's types and
 # lost no audit record (lib/avc-summary); the other denials are counted
-# in a note and listed in WORK/avc.log. A machine with no root shell of
-# the suite's (powered off, failed to boot, at a prompt) is skipped.
+# in a note and listed in WORK/avc.log. Only a machine that powered off
+# by itself (the kill switch) or never started is left out: one that
+# failed to come up fails this check too, so the count never depends
+# on how far a boot got.
 proc avc_check {name} {
-	if {![info exists ::vm($name,id)] || [info exists ::vm($name,dead)] ||
-	    ![info exists ::vm($name,root)]} return
-	set b $::vm($name,boots)
+	if {![info exists ::vm($name,id)] || [info exists ::vm($name,off)]} return
+	set b $::vm($name,starts)
 	check "$name (boot $b) logged no SELinux denial for untochat's types" {
+		if {![info exists ::vm($name,root)]} { vm_sid $name; error "$name has no root shell of the suite" }
 		guest_put $name /run/avc-summary $::here/lib/avc-summary
 		set out [assert_ok $name "sh /run/avc-summary"]
 		set fd [open $::WORK/avc.log a]
@@ -260,6 +325,7 @@ proc vm_restart {name} {
 	avc_check $name
 	send -i [vm_sid $name] -- "systemctl poweroff\r"
 	vm_poweroff_seen $name 120
+	catch { unset ::vm($name,off) }
 	vm_boot $name
 }
 
@@ -273,30 +339,28 @@ proc vm_reboot {name} {
 	vm_root $name
 }
 
-# vm_stop NAME: powers off (kills qemu if it does not stop in time).
-proc vm_stop {name} {
+# vm_stop NAME [avc]: ends NAME, after its SELinux check unless told
+# "noavc". Its disk is thrown away, so qemu is killed at once: nothing
+# is left to flush for (the drive is cache=unsafe anyway).
+proc vm_stop {name {avc avc}} {
 	if {![info exists ::vm($name,id)]} return
-	avc_check $name
+	if {$avc eq "avc"} { avc_check $name }
 	set sid $::vm($name,id)
 	catch { unset ::vm($name,pass) }
-	if {![info exists ::vm($name,dead)]} {
-		catch { send -i $sid -- "systemctl poweroff\r" }
-		set timeout 60
-		catch { expect -i $sid eof }
-	}
 	catch { exec kill [exp_pid -i $sid] }
 	catch { close -i $sid }
 	catch { wait -i $sid }
 	unset ::vm($name,id)
 	catch { unset ::vm($name,dead) }
-	file delete -force $::WORK/$name.raw $::WORK/$name.raw.efivars
+	catch { unset ::vm($name,off) }
+	file delete -force [vm_disk $name] [vm_disk $name].efivars $::WORK/$name.raw
 }
 
-# vm_stop_all: powers off every machine still running (a proc, so its
-# loop variable cannot collide with a test's global).
+# vm_stop_all: ends every machine still running, without a check (a
+# proc, so its loop variable cannot collide with a test's global).
 proc vm_stop_all {} {
 	foreach idkey [array names ::vm *,id] {
-		vm_stop [lindex [split $idkey ,] 0]
+		vm_stop [lindex [split $idkey ,] 0] noavc
 	}
 }
 
@@ -312,6 +376,7 @@ proc vm_shell {name} {
 # guest powered off); returns the seconds waited. The disk image stays in
 # ::WORK for the host to inspect; vm_stop removes it later.
 proc vm_poweroff_seen {name secs} {
+	set secs [secs $secs]
 	set sid [vm_sid $name]
 	set t0 [clock milliseconds]
 	log_file -a $::vm($name,log)
@@ -323,6 +388,7 @@ proc vm_poweroff_seen {name secs} {
 	catch { close -i $sid }
 	catch { wait -i $sid }
 	set ::vm($name,dead) "$name has powered off"
+	set ::vm($name,off) 1
 	return [expr {([clock milliseconds] - $t0) / 1000.0}]
 }
 
