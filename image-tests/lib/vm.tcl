@@ -202,14 +202,7 @@ proc vm_pass {name} {
 # every check that needs it fails by its own name (vm_sid).
 proc vm_up {name} {
 	if {![info exists ::vm($name,id)]} {
-		if {[catch {
-			vm_start $name
-			vm_prompt $name
-			vm_send $name [vm_pass $name]
-			vm_wait_login $name
-			vm_login $name $::ADMIN $::ADMINPASS
-			vm_root $name
-		} err]} {
+		if {[catch { vm_start $name; vm_unlock $name } err]} {
 			if {![info exists ::vm($name,dead)]} {
 				set ::vm($name,dead) "$name did not come up: $err"
 			}
@@ -329,14 +322,20 @@ proc vm_restart {name} {
 	vm_boot $name
 }
 
-# vm_reboot NAME: reboots (cold, see vm_restart), unlocks and logs in again.
-proc vm_reboot {name} {
-	vm_restart $name
+# vm_unlock NAME: from the boot to a root shell: the passphrase at the
+# prompt, the admin's console login, sudo.
+proc vm_unlock {name} {
 	vm_prompt $name
 	vm_send $name [vm_pass $name]
 	vm_wait_login $name
 	vm_login $name $::ADMIN $::ADMINPASS
 	vm_root $name
+}
+
+# vm_reboot NAME: reboots (cold, see vm_restart), unlocks and logs in again.
+proc vm_reboot {name} {
+	vm_restart $name
+	vm_unlock $name
 }
 
 # vm_stop NAME [avc]: ends NAME, after its SELinux check unless told
