@@ -1,10 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # untochat: see README. Every target runs as root on the build host.
 IMAGE ?= mkosi.output/untochat.raw
 # Package downloads and the incremental image cache (kept between builds).
 CACHE_DIR ?= /var/cache/untochat
 export CACHE_DIR
 
-.PHONY: all image run check bench clean
+.PHONY: all image run check check-hosts bench clean
 
 all: image
 
@@ -19,6 +20,10 @@ run:
 
 check:
 	tools/check
+
+# Builds and boots the image on a Debian 13 system made for the test.
+check-hosts:
+	tools/test-debian13
 
 bench:
 	tools/bench

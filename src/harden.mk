@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The compiler and linker flags every C program of untochat is built with
 # (included by each Makefile): warnings, fortified libc calls, stack
 # protector and clash protection, CET code, PIE, full RELRO, and a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Traffic for the firewall tests (run inside the test's network namespaces).
 
 probe.py serve LOG ADDR...   TCP 443, 8080, 9001, 53 and UDP 53 on each ADDR;

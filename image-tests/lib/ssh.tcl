@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ssh sessions inside a guest, to its own sshd on 127.0.0.1, driven from
 # the guest's root shell (see lib/vm.tcl): for chat users (TEST-06) and for
 # an admin over ssh (TEST-08).

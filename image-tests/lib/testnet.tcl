@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The private Tor network of TEST-12 (lib/tor-testnet, in a network
 # namespace of its own), and the appliance "onion" that joins it. Both
 # start early (image-tests/run) so that the network's first consensus

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the VM tests (expect/Tcl): boot, unlock, log in, run a command
 # in the guest over the serial console, and report checks by name.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the LUKS header reader of luksdisk.c. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * untochat-kill-system: destroys the LUKS headers and key material of every
  * encrypted volume on the boot disk, checks that none is left, and powers

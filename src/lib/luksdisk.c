@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * luksdisk: finds the LUKS volumes of the boot disk and how far their
  * headers and key material reach. Everything is read from the disk and

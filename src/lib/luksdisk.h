@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* luksdisk: the LUKS volumes of the boot disk, and how far each one's
  * header and key material reach. Shared by untochat-kill-system and the
  * passphrase tools; only libc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * secontext-test: reads lines "PROGRAM MODE PERMISSIVE_OK CONTEXT" and
  * prints the self-check's decision for each, so the context strings and

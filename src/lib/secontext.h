@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * secontext.h: the SELinux self-check of untosh, irssius and ngircdus.
  * Each refuses to run unless SELinux is on, enforcing, and it runs in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * untosh -C: reads a scenario (how untosh was started, then the lines a
  * user types) and prints every decision, changing nothing. The lines go

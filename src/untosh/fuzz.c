@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: arbitrary bytes typed at the prompt go through
  * read_cmd() (line reader and parser) until EOF, as in a session.

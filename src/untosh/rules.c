@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * untosh's decisions: whether a session may start, what a command line
  * means, what a child's environment is. No side effects but read(2) on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * untosh: the login shell of untochat's chat users. It checks how it was
  * started, takes a one-session lock and offers four commands.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* untosh: the decisions, kept free of side effects so that the check mode
  * (-C), the tests and the fuzzer run exactly the code the shell runs. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * untochat-add-passphrase-to-luks-disks and
  * untochat-remove-passphrase-from-luks-disks (one program, two names):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks of ngircdus with real clients over loopback, run as root in a
 private network namespace by src/ngircdus/run-tests. Each client runs
 under the uid it is given (setresuid in a child), so the server sees

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * alloc-probe.so: LD_PRELOAD probe for the live tests. Counts malloc,
  * calloc and realloc; at untosh's first read(2) (the first prompt) it says
