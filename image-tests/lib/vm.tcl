@@ -113,7 +113,8 @@ proc vm_sid {name} {
 	return $::vm($name,id)
 }
 
-# vm_prompt NAME: waits for the disk passphrase prompt.
+# vm_prompt NAME: waits for the disk passphrase prompt, then until the
+# console has been quiet for 2 s (console_settle).
 proc vm_prompt {name {secs 180}} {
 	set secs [secs $secs]
 	set sid [vm_sid $name]
@@ -126,8 +127,23 @@ proc vm_prompt {name {secs 180}} {
 	} eof {
 		log_file; boot_failed $name "ask for the disk passphrase (qemu exited)" $secs
 	}
+	console_settle $sid
 	log_file
 	return $disk
+}
+
+# console_settle SID: returns once SID has printed nothing for 2 s (at
+# most 30 s, times TIMEOUT_SCALE). systemd's console password agent
+# sometimes draws the prompt, gives up at once and draws it again; a
+# passphrase typed in between is echoed on the console, or lost and the
+# boot waits for ever (both seen under TCG). A person types after that.
+proc console_settle {sid} {
+	set end [expr {[clock seconds] + [secs 30]}]
+	set timeout 2
+	set quiet 0
+	while {!$quiet && [clock seconds] < $end} {
+		expect -i $sid -re {.+} {} timeout { set quiet 1 } eof { set quiet 1 }
+	}
 }
 
 # vm_send NAME TEXT: types TEXT and Enter on the console.
