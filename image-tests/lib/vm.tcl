@@ -113,8 +113,10 @@ proc vm_sid {name} {
 	return $::vm($name,id)
 }
 
-# vm_prompt NAME: waits for the disk passphrase prompt, then until the
-# console has been quiet for 2 s (console_settle).
+# vm_prompt NAME: waits for the disk passphrase prompt, then, unless
+# autounlock types the passphrase for this machine (vm_preboot: its
+# console may already hold the login prompt), until the console has been
+# quiet for 2 s (console_settle).
 proc vm_prompt {name {secs 180}} {
 	set secs [secs $secs]
 	set sid [vm_sid $name]
@@ -127,7 +129,7 @@ proc vm_prompt {name {secs 180}} {
 	} eof {
 		log_file; boot_failed $name "ask for the disk passphrase (qemu exited)" $secs
 	}
-	console_settle $sid
+	if {![info exists ::vm($name,auto)]} { console_settle $sid }
 	log_file
 	return $disk
 }
