@@ -40,17 +40,14 @@ proc testnet_down {} {
 # onion_preboot: the test network, then the machine "onion" booting in
 # the background. Its only way out is qemu's restricted user network
 # with a forward for each relay's ORPort (10.0.2.101-105:9001) into the
-# namespace; it gets the network's directory settings as the system
-# credential untochat.tor-testnet (qemu -smbios type=11; see
-# /usr/lib/untochat/tor-run). Nothing else is forwarded.
+# namespace (TEST-12 gives its tor the network's directory settings).
+# Nothing else is forwarded.
 proc onion_preboot {} {
 	if {[catch testnet_up]} return
 	set fwd {}
 	foreach i {1 2 3 4 5} {
 		lappend fwd "guestfwd=tcp:10.0.2.10$i:9001-cmd:nsenter -t $::tnpid -n nc 10.0.2.10$i 9001"
 	}
-	set cred [binary encode base64 [readfile $::tn/testnet.torrc]]
-	set ::vm(onion,qemu) [list -nic "user,model=virtio-net-pci,restrict=on,[join $fwd ,]" \
-		-smbios "type=11,value=io.systemd.credential.binary:untochat.tor-testnet=$cred"]
+	set ::vm(onion,qemu) [list -nic "user,model=virtio-net-pci,restrict=on,[join $fwd ,]"]
 	vm_preboot onion
 }

@@ -450,7 +450,7 @@ set ::luks_volumes {$(lsblk -nrpo NAME,FSTYPE | awk '$2 == "crypto_LUKS" { print
 # usr_key_log VM: what systemd-cryptsetup said while opening usr at VM's
 # last boot (TEST-02: with the key kept on root; TEST-07: without it).
 proc usr_key_log {vm} {
-	return [assert_ok $vm "journalctl -b -o cat -u systemd-cryptsetup@usr.service"]
+	return [assert_ok $vm "journalctl -b -o cat -u systemd-cryptsetup@usrdata.service"]
 }
 
 # luks_state VM: a digest of the LUKS metadata of every volume of VM's disk
