@@ -393,7 +393,7 @@ proc vm_reboot {name} {
 
 # vm_stop NAME [avc]: ends NAME, after its SELinux check unless told
 # "noavc". Its disk is thrown away, so qemu is killed at once: nothing
-# is left to flush for (the drive is cache=unsafe anyway).
+# is left to flush for.
 proc vm_stop {name {avc avc}} {
 	if {![info exists ::vm($name,id)]} return
 	if {$avc eq "avc"} { avc_check $name }

@@ -328,16 +328,38 @@ luks_magic(const unsigned char *p)
 	    memcmp(p, magic2, sizeof(magic2)) == 0;
 }
 
+/* 1 if a LUKS magic starts where a header copy may: 0, or a secondary
+ * header's offset (16 KiB ... 4 MiB). */
+static int
+any_magic(const unsigned char *buf, size_t len)
+{
+	uint64_t off;
+
+	for (off = 0; off <= LUKS_HDR_MAX; off = off == 0 ? 16384 : off * 2)
+		if (off + 6 <= len && luks_magic(buf + off))
+			return 1;
+	return 0;
+}
+
 int
 luks_probe(const char *path, struct luksdev *d)
 {
 	static unsigned char buf[LUKS_HDR_MAX * 2];
-	ssize_t n;
+	ssize_t n = 0;
 	size_t got = 0;
+	off_t size;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	memset(d, 0, sizeof(*d));
+	if (snprintf(d->path, sizeof(d->path), "%s", path) >=
+	    (int)sizeof(d->path))
 		return -1;
+	d->wipe_end = LUKS_UNKNOWN_WIPE;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 1;
+	if ((size = lseek(fd, 0, SEEK_END)) > 0 &&
+	    (uint64_t)size < d->wipe_end)
+		d->wipe_end = (uint64_t)size;
 	while (got < sizeof(buf)) {
 		n = pread(fd, buf + got, sizeof(buf) - got, (off_t)got);
 		if (n <= 0)
@@ -345,13 +367,11 @@ luks_probe(const char *path, struct luksdev *d)
 		got += (size_t)n;
 	}
 	close(fd);
-	memset(d, 0, sizeof(*d));
-	if ((d->version = luks_extent(buf, got, &d->wipe_end)) == 0)
-		return -1;
-	if (snprintf(d->path, sizeof(d->path), "%s", path) >=
-	    (int)sizeof(d->path))
-		return -1;
-	return 0;
+	if (n < 0)
+		return 1;
+	if ((d->version = luks_extent(buf, got, &d->wipe_end)) != 0)
+		return 0;
+	return any_magic(buf, got) ? 1 : -1;
 }
 
 /* The whole disk under block device NAME (a partition or a dm device). */
@@ -441,7 +461,7 @@ boot_disk_luks(struct luksdev *devs, size_t max, char *err, size_t errlen)
 		    (int)sizeof(dev))
 			continue;
 		if (luks_probe(dev, &d) == -1)
-			continue;
+			continue;	/* readable, no LUKS header */
 		if (n == max) {
 			closedir(dir);
 			snprintf(err, errlen, "more than %zu LUKS volumes", max);

@@ -42,6 +42,8 @@ struct vol {
 	int			 done;		/* changed by this run */
 	int			 nslots;	/* of the old passphrase (remove) */
 	int			 slots[32];
+	struct crypt_pbkdf_type	 slotpbkdf[32];	/* each one's cost */
+	char			 slottype[32][16], slothash[32][32];
 	struct crypt_pbkdf_type	 pbkdf;
 	char			 vk[VK_MAX];
 	size_t			 vklen;
@@ -227,6 +229,24 @@ quiet_log(int level, const char *msg, void *usrptr)
 	(void)usrptr;
 }
 
+/* Keeps keyslot K's key derivation as V's I-th removed keyslot, with
+ * copies of its strings (libcryptsetup's go with the keyslot). */
+static int
+read_cost(struct vol *v, int k, int i)
+{
+	struct crypt_pbkdf_type *pb = &v->slotpbkdf[i];
+
+	if (crypt_keyslot_get_pbkdf(v->cd, k, pb) < 0 || pb->type == NULL ||
+	    snprintf(v->slottype[i], sizeof(v->slottype[i]), "%s",
+	    pb->type) >= (int)sizeof(v->slottype[i]) ||
+	    snprintf(v->slothash[i], sizeof(v->slothash[i]), "%s",
+	    pb->hash ? pb->hash : "") >= (int)sizeof(v->slothash[i]))
+		return -1;
+	pb->type = v->slottype[i];
+	pb->hash = pb->hash ? v->slothash[i] : NULL;
+	return 0;
+}
+
 /* Opens every volume and checks PASS[0] on each, keeping its volume key
  * (for the new keyslot, or to undo a removal). Changes nothing. */
 static void
@@ -265,9 +285,13 @@ verify_all(void)
 		for (k = 0; k < max && k < 32; k++) {
 			if (crypt_keyslot_status(v->cd, k) < CRYPT_SLOT_ACTIVE)
 				continue;
-			if (k == v->slot || crypt_activate_by_passphrase(v->cd,
-			    NULL, k, p, len, 0) == k)
-				v->slots[v->nslots++] = k;
+			if (k != v->slot && crypt_activate_by_passphrase(v->cd,
+			    NULL, k, p, len, 0) != k)
+				continue;
+			if (read_cost(v, k, v->nslots) == -1)
+				errx(1, "%s: cannot read the key derivation of "
+				    "keyslot %d", v->dev.path, k);
+			v->slots[v->nslots++] = k;
 		}
 		for (k = 0; k < max; k++)
 			if (crypt_keyslot_status(v->cd, k) >= CRYPT_SLOT_ACTIVE) {
@@ -284,12 +308,24 @@ verify_all(void)
 	}
 }
 
-/* Undoes what this run changed; 0 when everything is back. */
+/* 1 if two keyslots' key derivations cost the same. */
+static int
+same_cost(const struct crypt_pbkdf_type *a, const struct crypt_pbkdf_type *b)
+{
+	return a->type != NULL && b->type != NULL &&
+	    strcmp(a->type, b->type) == 0 && a->iterations == b->iterations &&
+	    a->max_memory_kb == b->max_memory_kb &&
+	    a->parallel_threads == b->parallel_threads;
+}
+
+/* Undoes what this run changed; 0 when everything is back, each volume
+ * said "undone" only once its keyslots are back as they were. */
 static int
 undo(void)
 {
+	struct crypt_pbkdf_type pb, now;
 	struct vol *v;
-	int i, j, bad = 0;
+	int i, j, bad = 0, vbad;
 
 	for (i = 0; i < nvol; i++) {
 		v = &vols[i];
@@ -306,18 +342,30 @@ undo(void)
 				    v->dev.path);
 			continue;
 		}
-		(void)crypt_set_pbkdf_type(v->cd, &v->pbkdf);
-		for (j = 0; j < v->nslots; j++)
-			if (crypt_keyslot_status(v->cd, v->slots[j]) ==
-			    CRYPT_SLOT_INACTIVE &&
+		vbad = 0;
+		for (j = 0; j < v->nslots; j++) {
+			if (crypt_keyslot_status(v->cd, v->slots[j]) !=
+			    CRYPT_SLOT_INACTIVE)
+				continue;	/* not removed */
+			/* Back with the cost it had, not libcryptsetup's
+			 * default (which a 1 GiB machine may not afford). */
+			pb = v->slotpbkdf[j];
+			pb.flags |= CRYPT_PBKDF_NO_BENCHMARK;
+			pb.time_ms = 0;
+			if (crypt_set_pbkdf_type(v->cd, &pb) < 0 ||
 			    crypt_keyslot_add_by_volume_key(v->cd, v->slots[j],
-			    v->vk, v->vklen, pass[0], strlen(pass[0])) < 0) {
+			    v->vk, v->vklen, pass[0], strlen(pass[0])) < 0 ||
+			    crypt_keyslot_get_pbkdf(v->cd, v->slots[j], &now) < 0 ||
+			    !same_cost(&now, &v->slotpbkdf[j])) {
 				fprintf(stderr, "%s: %s: UNDO FAILED for "
 				    "keyslot %d\n", prog, v->dev.path,
 				    v->slots[j]);
-				bad = 1;
+				vbad = 1;
 			}
-		if (!bad)
+		}
+		if (vbad)
+			bad = 1;
+		else
 			fprintf(stderr, "%s: %s: undone\n", prog, v->dev.path);
 	}
 	return bad;
@@ -408,7 +456,7 @@ main(int argc, char *argv[])
 	if (ndev == 2)
 		file = argv[1];
 	for (i = ndev + 1; i < argc; i++)
-		if (luks_probe(argv[i], &vols[nvol++].dev) == -1)
+		if (luks_probe(argv[i], &vols[nvol++].dev) != 0)
 			errx(1, "%s: not a LUKS volume", argv[i]);
 #else
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1] != '\0'))
@@ -437,8 +485,13 @@ main(int argc, char *argv[])
 
 		if (n == -1)
 			errx(1, "%s; nothing was changed", why);
-		for (nvol = 0; nvol < n; nvol++)
+		for (nvol = 0; nvol < n; nvol++) {
+			if (devs[nvol].version == 0)
+				errx(1, "%s cannot be read, or its LUKS header "
+				    "is damaged; nothing was changed",
+				    devs[nvol].path);
 			vols[nvol].dev = devs[nvol];
+		}
 	}
 #endif
 	if (file == NULL && isatty(STDIN_FILENO)) {
