@@ -87,6 +87,39 @@ proc vm_raw {name} {
 	return $raw
 }
 
+# partitions IMAGE: {number name start size} of each partition of the raw
+# image IMAGE (sizes in 512-byte sectors), from sfdisk's JSON. A machine's
+# disk has the test image's partitions.
+proc partitions {img} {
+	return [exec sfdisk -J $img | /usr/bin/python3 -c {
+import json, re, sys
+for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
+    print(re.search(r"(\d+)$", p["node"]).group(1), p.get("name") or "-", p["start"], p["size"])}]
+}
+
+# part_start IMAGE NAME: the first sector of IMAGE's partition NAME.
+proc part_start {img name} {
+	foreach {n pname start size} [partitions $img] {
+		if {$pname eq $name} { return $start }
+	}
+	error "$img has no partition named $name"
+}
+
+# region IMAGE START COUNT FILE: copies 512-byte sectors of the raw image
+# IMAGE to FILE.
+proc region {img start count file} {
+	exec dd if=$img of=$file bs=512 skip=$start count=$count status=none
+}
+
+# disk_region NAME START COUNT FILE: the same from NAME's disk, also while
+# it runs (qemu's lock is shared: -U; the guest's flushes have reached the
+# file, run-vm's cache mode).
+proc disk_region {name start count file} {
+	exec qemu-img convert -U -O raw --image-opts \
+	    driver=raw,offset=[expr {$start * 512}],size=[expr {$count * 512}],file.driver=qcow2,file.file.filename=[vm_disk $name] \
+	    $file
+}
+
 # vm_boot NAME: starts qemu on NAME's disk as it is.
 proc vm_boot {name} {
 	set ::vm($name,t0) [clock seconds]
