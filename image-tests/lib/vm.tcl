@@ -219,10 +219,36 @@ proc vm_answer {name prompt args} {
 }
 
 # vm_login NAME USER PASSWORD: console login; ends at a shell prompt.
+# A name typed while systemd still starts units on the console can be
+# lost: the login prompt comes back instead of "Password:" (seen once at a
+# first boot, issue 19's note). The name is typed again then, at most
+# twice more, and each time it is said.
 proc vm_login {name user pass} {
-	vm_send $name $user
-	vm_answer $name "Password:" $pass
 	set sid [vm_sid $name]
+	for {set try 1} {1} {incr try} {
+		vm_send $name $user
+		log_file -a $::vm($name,log)
+		set timeout [secs 60]
+		expect -i $sid "Password:" {
+			log_file
+			break
+		} "login: " {
+			if {$try == 3} { log_file; error "the login prompt came back $try times" }
+			note "$name: the login prompt came back after the name (try $try)"
+			# Until the console is quiet (2 s, at most 30 s): a stale
+			# prompt may have been matched, and a "Password:" after it
+			# answers the name already typed.
+			set seen ""
+			set end [expr {[clock seconds] + [secs 30]}]
+			set timeout 2
+			while {[clock seconds] < $end} {
+				expect -i $sid -re {.+} { append seen $expect_out(buffer) } timeout break eof break
+			}
+			log_file
+			if {[string match "*Password:*" $seen]} break
+		} timeout { log_file; error "no 'Password:' prompt" }
+	}
+	vm_send $name $pass
 	log_file -a $::vm($name,log)
 	set timeout [secs 60]
 	expect -i $sid -re {\$ $} {} -re {Login incorrect} {
