@@ -483,6 +483,12 @@ proc vm_shell {name} {
 	interact -i $sid "\x1d" return
 }
 
+# secs_since T0: seconds since T0, a [clock milliseconds] value taken
+# before (for notes of how long something took).
+proc secs_since {t0} {
+	return [expr {([clock milliseconds] - $t0) / 1000.0}]
+}
+
 # vm_poweroff_seen NAME SECS: waits for NAME's qemu to exit by itself (the
 # guest powered off); returns the seconds waited. The disk image stays in
 # ::WORK for the host to inspect; vm_stop removes it later.
@@ -500,7 +506,7 @@ proc vm_poweroff_seen {name secs} {
 	catch { wait -i $sid }
 	set ::vm($name,dead) "$name has powered off"
 	set ::vm($name,off) 1
-	return [expr {([clock milliseconds] - $t0) / 1000.0}]
+	return [secs_since $t0]
 }
 
 # The guest's LUKS volumes, as a shell word list for a guest command.
