@@ -391,6 +391,18 @@ proc wait_until {name cmd secs} {
 	if {$::rc != 0} { error "not within ${s}s: $cmd" }
 }
 
+# tor_settled VM: waits until the tor restart that the account tools
+# schedule (untochat-tor-restart, src/admin/lib/admin.sh) has run, and tor
+# is active again.
+proc tor_settled {name} {
+	wait_until $name "test -z \"\$(systemctl list-units --all --plain --no-legend 'untochat-tor-restart.*')\" && systemctl -q is-active tor@default.service" 60
+}
+# tor_run_id VM: the invocation ID of tor's current run (a new one at
+# every start).
+proc tor_run_id {name} {
+	return [assert_ok $name "systemctl show -P InvocationID tor@default.service"]
+}
+
 proc assert_eq {what got want} {
 	if {$got ne $want} { error "$what: got '$got', want '$want'" }
 }

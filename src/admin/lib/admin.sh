@@ -3,9 +3,10 @@
 # /usr/lib/untochat/admin.sh and sourced, never run). Each tool sets
 #   prog   its own name
 #   about  one line saying what it does
+#   args   what it takes after its name, if not just NAME
 # before sourcing, then calls admin_name "$@", which handles --help and
 # usage errors, insists on root and leaves the checked NAME in $name.
-: "${prog:?} ${about:?}"
+: "${prog:?} ${about:?}" "${args:=NAME}"
 
 die() {
 	echo "$prog: $*" >&2
@@ -13,14 +14,14 @@ die() {
 }
 
 usage() {
-	echo "usage: $prog NAME" >&2
+	echo "usage: $prog $args" >&2
 	exit 2
 }
 
 admin_name() {
 	case ${1-} in
 	-h | --help)
-		echo "usage: $prog NAME"
+		echo "usage: $prog $args"
 		echo "$about"
 		echo "NAME is 1-31 of a-z 0-9 _ - and starts with a letter. See $prog(8)."
 		exit 0
@@ -35,14 +36,24 @@ admin_name() {
 
 # new_account: refuses a NAME already taken by an account or a group, and
 # arranges that the account is removed again unless account_done is called
-# (on any failure, or when the tool is interrupted).
+# (on any failure, or when the tool is interrupted), and that the
+# directory $scratch (on tmpfs, if the tool makes one) is removed always.
 new_account() {
 	! getent passwd "$name" >/dev/null || die "$name: the account exists already"
 	! getent group "$name" >/dev/null || die "$name: a group of that name exists"
 	account_ok=0
-	undo_auth=''
-	trap '[ "$account_ok" -eq 1 ] || { userdel --remove "$name" 2>/dev/null; [ -z "$undo_auth" ] || rm -f -- "$undo_auth" "$undo_auth.new"; } || :' EXIT
+	undo_files=''
+	scratch=''
+	trap '[ -z "$scratch" ] || rm -rf -- "$scratch"; [ "$account_ok" -eq 1 ] || { userdel --remove "$name" 2>/dev/null; remove_made; } || :' EXIT
 	trap 'exit 1' INT TERM HUP
+}
+
+# remove_made: removes the files the tool has made for NAME (each and its
+# .new); names are checked, so the list splits safely.
+remove_made() {
+	for f in $undo_files; do
+		rm -f -- "$f" "$f.new"
+	done
 }
 
 account_done() {
@@ -59,15 +70,35 @@ onion_address() {
 	cat "$onion_dir/hostname"
 }
 
-# tor_reload: tor rereads authorized_clients.
-tor_reload() {
-	systemctl reload tor@default.service || die "cannot reload tor"
+# tor_restart_later: tor reads authorized_clients only when it starts (its
+# sandbox forbids rereading them), and a restart ends every session that
+# runs through the onion service, the admin's own too if it came that way.
+# So systemd restarts tor 5 s from now, after this tool has printed what
+# it has to say, whether or not the session survives. Restarts coalesce:
+# one still to come reads this change too; one under way may have read the
+# keys already, so the next one waits for it to end. (tor refuses more
+# than 5 starts in 10 s.) The unit is untochat-tor-restart.
+tor_restart_later() {
+	restart_note="tor restarts in 5 seconds to load the change: every session through the onion service ends then."
+	systemctl -q is-active untochat-tor-restart.timer && return
+	i=0
+	while [ -n "$(systemctl list-units --all --plain --no-legend untochat-tor-restart.service)" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 600 ] || die "tor's last restart has not ended in 60 s"
+		sleep 0.1
+	done
+	systemd-run --quiet --collect --unit=untochat-tor-restart \
+		--on-active=5s --timer-property=AccuracySec=100ms \
+		--timer-property=RemainAfterElapse=no \
+		systemctl restart tor@default.service ||
+		systemctl -q is-active untochat-tor-restart.timer ||
+		die "cannot schedule tor's restart"
 }
 
 # issue_onion_key: makes NAME's key for the onion service (v3 client
-# authorization), gives tor the public half and reloads it. The private
-# half stays in this shell's memory only, for print_onion_key; new_account's
-# undo removes the public half again if the tool fails later.
+# authorization), gives tor the public half and schedules tor's restart.
+# The private half stays in this shell's memory only, for print_onion_key;
+# new_account's undo removes the public half again if the tool fails later.
 issue_onion_key() {
 	onion=$(onion_address)
 	pem=$(openssl genpkey -algorithm x25519)
@@ -76,12 +107,12 @@ issue_onion_key() {
 	pem=''
 	{ [ "${#priv}" -eq 52 ] && [ "${#pub}" -eq 52 ]; } || die "cannot make the client key"
 	auth=$onion_dir/authorized_clients/$name.auth
-	undo_auth=$auth
+	undo_files="$undo_files $auth"
 	printf 'descriptor:x25519:%s\n' "$pub" >"$auth.new"
 	chown debian-tor:debian-tor "$auth.new"
 	chmod 0600 "$auth.new"
 	mv "$auth.new" "$auth"
-	tor_reload
+	tor_restart_later
 }
 
 # print_onion_key: what NAME needs to reach the server; shown only now.
@@ -94,6 +125,8 @@ $name's tor client needs this line in a file ending in .auth_private in
 its ClientOnionAuthDir (e.g. $name.auth_private). It is shown only now and
 kept nowhere here; give it to $name by a safe way:
   ${onion%.onion}:descriptor:x25519:$priv
+
+$restart_note
 INFO
 	priv=''
 }
