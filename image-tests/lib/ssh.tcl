@@ -11,8 +11,12 @@ set ::sshopts "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
 proc askpass {vm user pass} {
 	assert_ok $vm "printf '#!/bin/sh\\necho %s\\n' '$pass' >/run/askpass-$user && chmod 700 /run/askpass-$user"
 }
-# sshcmd USER: an ssh command line that takes its password from askpass.
+# sshcmd USER: an ssh command line that takes its password from askpass,
+# or, for an admin, the key in ::sshkey(USER) (admins log in by key only).
 proc sshcmd {user} {
+	if {[info exists ::sshkey($user)]} {
+		return "ssh $::sshopts -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i $::sshkey($user) $user@127.0.0.1"
+	}
 	return "SSH_ASKPASS=/run/askpass-$user SSH_ASKPASS_REQUIRE=force ssh $::sshopts -o LogLevel=ERROR -o PubkeyAuthentication=no $user@127.0.0.1"
 }
 # session VM USER [OPTS]: starts an interactive ssh session in the
