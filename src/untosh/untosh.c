@@ -92,7 +92,7 @@ term_known_fs(const char *term)
 static void
 refuse(const char *why)
 {
-	syslog(LOG_AUTHPRIV | LOG_NOTICE, "refused uid %u: %s",
+	syslog(LOG_AUTHPRIV | LOG_WARNING, "refused uid %u: %s",
 	    (unsigned)getuid(), why);
 	errx(1, "%s", why);
 }
