@@ -11,13 +11,28 @@ set ::sshopts "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
 proc askpass {vm user pass} {
 	assert_ok $vm "printf '#!/bin/sh\\necho %s\\n' '$pass' >/run/askpass-$user && chmod 700 /run/askpass-$user"
 }
-# sshcmd USER: an ssh command line that takes its password from askpass,
-# or, for an admin, the key in ::sshkey(USER) (admins log in by key only).
-proc sshcmd {user} {
-	if {[info exists ::sshkey($user)]} {
-		return "ssh $::sshopts -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i $::sshkey($user) $user@127.0.0.1"
-	}
+# sshpasscmd USER: an ssh command line that takes its password from askpass.
+proc sshpasscmd {user} {
 	return "SSH_ASKPASS=/run/askpass-$user SSH_ASKPASS_REQUIRE=force ssh $::sshopts -o LogLevel=ERROR -o PubkeyAuthentication=no $user@127.0.0.1"
+}
+# sshkeycmd USER [KEY]: an ssh command line that logs in with the private
+# key KEY (default ::sshkey(USER)) and nothing else.
+proc sshkeycmd {user {key ""}} {
+	if {$key eq ""} { set key $::sshkey($user) }
+	return "ssh $::sshopts -o LogLevel=ERROR -o BatchMode=yes -o IdentitiesOnly=yes -i $key $user@127.0.0.1"
+}
+# sshcmd USER: how USER logs in: an admin with the key in ::sshkey(USER)
+# (admins log in by key only), anyone else with the password.
+proc sshcmd {user} {
+	if {[info exists ::sshkey($user)]} { return [sshkeycmd $user] }
+	return [sshpasscmd $user]
+}
+# add_admin VM NAME PASSWORD: makes the admin NAME with untochat-add-admin,
+# keeps the private key it prints (once) in /run/NAME.key and notes it in
+# ::sshkey(NAME).
+proc add_admin {vm name pass} {
+	assert_ok $vm "printf '%s\\n' '$pass' '$pass' | untochat-add-admin $name | sed -n '/BEGIN OPENSSH PRIVATE KEY/,/END OPENSSH PRIVATE KEY/p' >/run/$name.key && grep -q 'END OPENSSH PRIVATE KEY' /run/$name.key && chmod 600 /run/$name.key"
+	set ::sshkey($name) /run/$name.key
 }
 # session VM USER [OPTS]: starts an interactive ssh session in the
 # background, on a pty of its own (script): what the user sees goes to

@@ -402,6 +402,12 @@ proc tor_settled {name} {
 proc tor_run_id {name} {
 	return [assert_ok $name "systemctl show -P InvocationID tor@default.service"]
 }
+# tor_restarted VM RUN: waits until tor runs again in a run other than
+# RUN (a tor_run_id), and no restart of the account tools is pending.
+proc tor_restarted {name run} {
+	tor_settled $name
+	wait_until $name "test \"\$(systemctl show -P InvocationID tor@default.service)\" != $run && systemctl -q is-active tor@default.service" 60
+}
 
 proc assert_eq {what got want} {
 	if {$got ne $want} { error "$what: got '$got', want '$want'" }
