@@ -73,7 +73,8 @@ class Client:
 
     def register(self, nick, user='liar'):
         self.send('NICK ' + nick)
-        self.send('USER %s 0 * :Some One' % user)
+        if user:
+            self.send('USER %s 0 * :Some One' % user)
         return self.lines_until(lambda l: ' 376 ' in l or ' 422 ' in l)
 
 
@@ -84,30 +85,43 @@ def main():
     tap(any('cannot tell which local user' in l for l in got),
         'a client whose uid has no account is refused', got)
 
-    # USER says "root", the socket belongs to nobody: WHOIS says nobody.
-    alice = Client(65534)
-    got, ok = alice.register('alice', user='root')
-    tap(ok, 'a client registers (answering the auth PING)', got)
-    alice.send('WHOIS alice')
-    got, _ = alice.lines_until(lambda l: ' 318 ' in l)
+    # USER says "root", the socket belongs to nobody: the nick must be
+    # "nobody" too, and WHOIS says nobody.
+    nobody = Client(65534)
+    nobody.send('NICK alice')
+    nobody.send('USER root 0 * :Some One')
+    got, _ = nobody.lines_until(lambda l: ' 432 ' in l)
+    tap(any(l.endswith(' 432 * alice :Your nick is your login name, nobody')
+            for l in got),
+        'a nick that is not the login name is refused (432)', got)
+    got, ok = nobody.register('nobody', user=None)
+    tap(ok, 'a client registers under its login name (answering the auth PING)', got)
+    nobody.send('WHOIS nobody')
+    got, _ = nobody.lines_until(lambda l: ' 318 ' in l)
     w = [l for l in got if ' 311 ' in l]
-    tap(len(w) == 1 and w[0].split()[3:6] == ['alice', 'nobody', 'untochat'],
+    tap(len(w) == 1 and w[0].split()[3:6] == ['nobody', 'nobody', 'untochat'],
         "WHOIS shows the kernel's user name (nobody, not the claimed root) and the cloaked host",
         got)
+    nobody.send('NICK alice')
+    nobody.send('WHOIS nobody')
+    got, _ = nobody.lines_until(lambda l: ' 318 ' in l)
+    tap(any(' 432 nobody alice ' in l for l in got)
+        and any(' 311 nobody nobody ' in l for l in got),
+        'a registered user cannot change its nick', got)
 
-    bob = Client(0)
-    got, ok = bob.register('bob', user='alice')
+    root = Client(0)
+    got, ok = root.register('root', user='alice')
     w = [l for l in got if ' 001 ' in l]
-    tap(ok and w and w[0].endswith('bob!root@untochat'),
+    tap(ok and w and w[0].endswith('root!root@untochat'),
         'a second user (root) registers under its own name', got)
 
     # Messages, ACTION, and CTCP in both forms.
-    alice.send('PRIVMSG bob :\x01VERSION\x01')
-    alice.send('PRIVMSG bob \x01TIME\x01')
-    alice.send('NOTICE bob \x01PING 1\x01')
-    alice.send('PRIVMSG bob :\x01ACTION waves\x01')
-    alice.send('PRIVMSG bob :hello bob')
-    got, ok = bob.lines_until(lambda l: l.endswith('hello bob'))
+    nobody.send('PRIVMSG root :\x01VERSION\x01')
+    nobody.send('PRIVMSG root \x01TIME\x01')
+    nobody.send('NOTICE root \x01PING 1\x01')
+    nobody.send('PRIVMSG root :\x01ACTION waves\x01')
+    nobody.send('PRIVMSG root :hello root')
+    got, ok = root.lines_until(lambda l: l.endswith('hello root'))
     tap(ok, 'a private message arrives', got)
     tap(any('\x01ACTION waves\x01' in l for l in got), 'ACTION arrives', got)
     tap(not any(x in l for l in got for x in ('VERSION', 'TIME', 'PING 1')),
@@ -115,15 +129,53 @@ def main():
         [l.replace('\x01', '^A') for l in got])
 
     # Channels: members see each other; LIST counts nobody.
-    alice.send('JOIN #c')
-    bob.send('JOIN #c')
-    bob.lines_until(lambda l: ' 366 ' in l)
-    alice.send('PRIVMSG #c :to the channel')
-    got, ok = bob.lines_until(lambda l: l.endswith('to the channel'))
+    nobody.send('JOIN #c')
+    root.send('JOIN #c')
+    root.lines_until(lambda l: ' 366 ' in l)
+    nobody.send('PRIVMSG #c :to the channel')
+    got, ok = root.lines_until(lambda l: l.endswith('to the channel'))
     tap(ok, 'a channel message arrives', got)
-    bob.send('LIST')
-    got, _ = bob.lines_until(lambda l: ' 323 ' in l)
-    tap(any(' 322 bob #c 0 ' in l for l in got), 'LIST shows 0 members', got)
+    root.send('LIST')
+    got, _ = root.lines_until(lambda l: ' 323 ' in l)
+    tap(any(' 322 root #c 0 ' in l for l in got), 'LIST shows 0 members', got)
+
+    # No times: the channel's creation (329), the topic's (333), a ban's
+    # (367 names who set it, and nothing after). nobody joined first: op.
+    nobody.send('TOPIC #c :a topic')
+    nobody.send('MODE #c +b x!*@*')
+    nobody.send('MODE #c')
+    nobody.send('MODE #c b')
+    nobody.send('TOPIC #c')
+    nobody.send('PING :end')
+    got, _ = nobody.lines_until(lambda l: ' PONG ' in l and l.endswith(':end'), 15)
+    codes = [l.split()[1] for l in got if len(l.split()) > 1]
+    bans = [l.split()[2:] for l in got if ' 367 ' in l]
+    tap('324' in codes and '332' in codes and bans
+        and not any(c in codes for c in ('329', '333'))
+        and all(b == ['nobody', '#c', 'x!*@*', 'nobody'] for b in bans),
+        'MODE, TOPIC and the ban list carry no time (no 329 or 333)', got)
+
+    # ISON tells nobody's presence to root, who shares #c, and to nobody
+    # itself; not to daemon, who shares no channel (all are +i). Once
+    # daemon is -i, root sees it: the anti-test.
+    daemon = Client(1)
+    got, ok = daemon.register('daemon')
+    daemon.send('ISON nobody root daemon')
+    daemon.send('USERHOST nobody root')
+    got, _ = daemon.lines_until(lambda l: ' 302 ' in l)
+    tap(ok and any(l.endswith(' 303 daemon :daemon') for l in got)
+        and any(l.endswith(' 302 daemon :') for l in got),
+        'ISON and USERHOST do not list invisible users who share no channel', got)
+    root.send('ISON nobody daemon')
+    got, _ = root.lines_until(lambda l: ' 303 ' in l)
+    daemon.send('MODE daemon -i')
+    daemon.lines_until(lambda l: ' MODE daemon ' in l)
+    root.send('ISON nobody daemon')
+    got2, _ = root.lines_until(lambda l: ' 303 ' in l)
+    tap(any(l.endswith(' 303 root :nobody') for l in got)
+        and any(l.endswith(' 303 root :nobody daemon') for l in got2),
+        'anti-test: ISON lists a user who shares a channel, and one who is not +i',
+        got + got2)
 
     # At most three connections per local user.
     more = [Client(65534) for _ in range(2)]
@@ -133,8 +185,8 @@ def main():
     got, _ = fourth.lines_until(lambda l: l.startswith('ERROR'))
     tap(any('too many connections of your user' in l for l in got),
         "a user's fourth connection is refused", got)
-    other = Client(0)
-    got, ok = other.register('bob2')
+    other = Client(2)
+    got, ok = other.register('bin')
     tap(ok, "another user still gets in", got)
     return failed
 
