@@ -5,7 +5,8 @@
 #   about  one line saying what it does
 #   args   what it takes after its name, if not just NAME
 # before sourcing, then calls admin_name "$@", which handles --help and
-# usage errors, insists on root and leaves the checked NAME in $name.
+# usage errors, insists on root and leaves the checked NAME in $name (and
+# an optional second argument, when args allows one, in $arg2).
 : "${prog:?} ${about:?}" "${args:=NAME}"
 
 die() {
@@ -18,6 +19,7 @@ usage() {
 	exit 2
 }
 
+# shellcheck disable=SC2034 # arg2 is for the tools that source this
 admin_name() {
 	case ${1-} in
 	-h | --help)
@@ -27,7 +29,11 @@ admin_name() {
 		exit 0
 		;;
 	esac
-	[ $# -eq 1 ] || usage
+	arg2=''
+	case $args in
+	*" [KEY.pub]") [ $# -eq 1 ] || [ $# -eq 2 ] || usage; arg2=${2-} ;;
+	*) [ $# -eq 1 ] || usage ;;
+	esac
 	name=$1
 	[ "$(id -u)" -eq 0 ] || die "must run as root (sudo)"
 	printf '%s\n' "$name" | grep -Eqx '[a-z][a-z0-9_-]{0,30}' ||
@@ -59,6 +65,61 @@ remove_made() {
 account_done() {
 	account_ok=1
 	echo "$prog: $name added"
+}
+
+# NAME's ssh public key, in root's hands: sshd reads it from here
+# (AuthorizedKeysFile), never from the home.
+ssh_keys=/etc/ssh/authorized_keys
+
+# ssh_key [KEY.pub]: NAME's ssh public key into $key: one line, ed25519
+# (what sshd accepts), kept without its comment (which tends to name a
+# person or a machine). Without KEY.pub a new pair is made in $scratch
+# (tmpfs), its private half for print_ssh_key. Call after new_account.
+ssh_key() {
+	if [ -n "${1-}" ]; then
+		{ [ -f "$1" ] && [ -r "$1" ]; } || die "$1: not a readable file"
+		key=$(head -c 8192 -- "$1")
+		[ "$(printf '%s\n' "$key" | grep -c .)" -eq 1 ] ||
+			die "$1: not one line (one ssh public key)"
+		set -f
+		# shellcheck disable=SC2086 # split into type, key and comment
+		set -- "$1" $key
+		set +f
+		case ${2-} in
+		ssh-ed25519 | sk-ssh-ed25519@openssh.com) ;;
+		*) die "$1: not an ed25519 ssh public key (ssh-keygen -t ed25519)" ;;
+		esac
+		key="$2 ${3-}"
+		printf '%s\n' "$key" | ssh-keygen -l -f - >/dev/null 2>&1 ||
+			die "$1: not a valid ssh public key"
+	else
+		scratch=$(mktemp -d "/run/$prog.XXXXXX")
+		ssh-keygen -q -t ed25519 -N '' -C '' -f "$scratch/key" ||
+			die "cannot make an ssh key"
+		key=$(cut -d ' ' -f 1,2 "$scratch/key.pub")
+	fi
+}
+
+# install_ssh_key: puts $key in place for sshd (undone on failure).
+install_ssh_key() {
+	install -d -m 0755 -o root -g root "$ssh_keys"
+	undo_files="$undo_files $ssh_keys/$name"
+	printf '%s\n' "$key" >"$ssh_keys/$name.new"
+	chmod 0644 "$ssh_keys/$name.new"
+	mv "$ssh_keys/$name.new" "$ssh_keys/$name"
+}
+
+# print_ssh_key: the private half ssh_key made, if it made one; shown only
+# now.
+print_ssh_key() {
+	[ -n "$scratch" ] || return 0
+	cat <<INFO
+
+$name logs in over ssh with this private key (OpenSSH format, no
+passphrase: add one with ssh-keygen -p). It is shown only now and kept
+nowhere here; give it to $name by a safe way:
+INFO
+	cat "$scratch/key"
 }
 
 # The sshd onion service and its client authorization (tor-prepare, torrc).
