@@ -8,7 +8,7 @@ export CACHE_DIR
 # tools/build-image makes them on first use when both are absent.
 export SECURE_BOOT_KEY SECURE_BOOT_CERT
 
-.PHONY: all image run check check-hosts bench clean
+.PHONY: all image run check check-hosts bench audit clean
 
 all: image
 
@@ -30,6 +30,10 @@ check-hosts:
 
 bench:
 	tools/bench
+
+# Boots a test image and prints Lynis's audit and each service's exposure.
+audit:
+	tools/audit
 
 clean:
 	rm -rf mkosi.output build
