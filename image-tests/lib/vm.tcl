@@ -346,7 +346,8 @@ proc guest {name cmd {secs 120}} {
 }
 
 # guest_put NAME PATH FILE: copies the host's FILE to PATH in the guest
-# (base64 in lines over the console).
+# (base64 in lines over the console), readable by every user: the shell's
+# umask (027, login.defs) would leave it to root alone.
 proc guest_put {name path file} {
 	set fd [open $file rb]
 	set b64 [binary encode base64 [read $fd]]
@@ -355,7 +356,7 @@ proc guest_put {name path file} {
 	for {set i 0} {$i < [string length $b64]} {incr i 1000} {
 		assert_ok $name "printf '%s' '[string range $b64 $i [expr {$i + 999}]]' >>$path.b64"
 	}
-	assert_ok $name "base64 -d $path.b64 >$path && rm $path.b64"
+	assert_ok $name "base64 -d $path.b64 >$path && rm $path.b64 && chmod 0644 $path"
 }
 
 proc assert_ok {name cmd} {
