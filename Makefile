@@ -4,7 +4,7 @@ IMAGE ?= mkosi.output/untochat.raw
 # Package downloads and the incremental image cache (kept between builds).
 CACHE_DIR ?= /var/cache/untochat
 export CACHE_DIR
-# The operator's Secure Boot key and certificate (README, "Secure Boot");
+# The operator's Secure Boot key and certificate (README, "Build");
 # tools/build-image makes them on first use when both are absent.
 export SECURE_BOOT_KEY SECURE_BOOT_CERT
 
