@@ -2,7 +2,8 @@
 # untochat: see README. Every target runs as root on the build host.
 IMAGE ?= mkosi.output/untochat.raw
 # Package downloads and the incremental image cache (kept between builds).
-CACHE_DIR ?= /var/cache/untochat
+include src/constants
+CACHE_DIR ?= $(DEFAULT_CACHE_DIR)
 export CACHE_DIR
 # The operator's Secure Boot key and certificate (README, "Build");
 # tools/build-image makes them on first use when both are absent.

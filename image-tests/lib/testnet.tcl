@@ -5,7 +5,16 @@
 # and the machine's boot overlap the tests before TEST-12.
 
 set ::tn $::WORK/testnet
-set ::torbin [expr {[info exists ::env(TOR_BIN)] ? $::env(TOR_BIN) : "/var/cache/untochat/host-tor/usr/bin"}]
+# The host's tor, which tools/host-deps unpacks into the cache (CACHE_DIR,
+# or the default in src/constants), unless TOR_BIN names another.
+proc default_cache_dir {} {
+	if {[info exists ::env(CACHE_DIR)] && $::env(CACHE_DIR) ne ""} { return $::env(CACHE_DIR) }
+	foreach l [split [readfile $::here/../src/constants] "\n"] {
+		if {[regexp {^DEFAULT_CACHE_DIR=(.+)$} $l - d]} { return $d }
+	}
+	error "src/constants names no DEFAULT_CACHE_DIR"
+}
+set ::torbin [expr {[info exists ::env(TOR_BIN)] ? $::env(TOR_BIN) : "[default_cache_dir]/host-tor/usr/bin"}]
 
 # testnet_up: the test network is running, with a consensus that lists
 # all five relays with every flag (sets ::tnpid, its namespace's

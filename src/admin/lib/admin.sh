@@ -8,6 +8,9 @@
 # usage errors, insists on root and leaves the checked NAME in $name (and
 # an optional second argument, when args allows one, in $arg2).
 : "${prog:?} ${about:?}" "${args:=NAME}"
+# ACCOUNT_NAME_ERE (src/constants in the source tree).
+# shellcheck source=src/constants
+. /usr/lib/untochat/constants
 
 die() {
 	echo "$prog: $*" >&2
@@ -36,7 +39,7 @@ admin_name() {
 	esac
 	name=$1
 	[ "$(id -u)" -eq 0 ] || die "must run as root (sudo)"
-	printf '%s\n' "$name" | grep -Eqx '[a-z][a-z0-9_-]{0,30}' ||
+	printf '%s\n' "$name" | grep -Eqx "$ACCOUNT_NAME_ERE" ||
 		die "$name: a name is 1-31 of a-z 0-9 _ - and starts with a letter"
 }
 

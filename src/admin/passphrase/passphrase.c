@@ -29,8 +29,10 @@
 
 #include "../../lib/luksdisk.h"
 
-#define PASS_MAX	512
-#define NEW_MIN		12	/* as for the build's disk passphrase */
+/* PASS_MAX and NEW_MIN come from src/constants (the Makefile passes them). */
+#if !defined(PASS_MAX) || !defined(NEW_MIN)
+#error "build with the Makefile: PASS_MAX and NEW_MIN come from src/constants"
+#endif
 #define VK_MAX		128
 
 enum { ADD, REMOVE };
