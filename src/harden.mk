@@ -7,7 +7,7 @@ CC ?= cc
 PREFIX ?= /usr
 DESTDIR ?=
 # HARDEN_CODE is also what the upstream chat programs are built with
-# (src/build-upstream), whose own warnings and C dialect we keep.
+# (tools/build-upstream), whose own warnings and C dialect we keep.
 HARDEN_CODE = -O2 -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
 	-fcf-protection=full -fPIE
 HARDEN = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wconversion -Wimplicit-fallthrough \
