@@ -337,6 +337,10 @@ proc guest {name cmd {secs 120}} {
 		set ::out [string trimright [string map {"\r" ""} $expect_out(1,string)] "\n"]
 		set ::rc $expect_out(2,string)
 	} timeout {
+		# Ctrl-C ends the command (a write to a fifo nobody reads, say), so
+		# that the next check finds a shell again instead of failing too;
+		# its tags are new, so nothing of this command is taken for its.
+		send -i $sid -- "\003"
 		log_file; error "guest command timed out after ${secs}s: $cmd"
 	} eof {
 		log_file; boot_failed $name "answer (qemu exited)" $secs
