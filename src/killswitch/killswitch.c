@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libcryptsetup.h>
+
 #include "../lib/luksdisk.h"
 
 #define ROUNDS	3			/* overwrites of each header area */
@@ -322,6 +324,10 @@ main(int argc, char *argv[])
 	/* Every page of the program and its libraries, now and later. */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) == -1)
 		warn("cannot lock into memory");
+	/* Read the headers without writing: with its locks on, libcryptsetup
+	 * repairs a damaged header copy as it reads it, and an answer "n"
+	 * must leave the disk as it was. */
+	(void)crypt_metadata_locking(NULL, 0);
 	/* --yes is the confirmation: nothing may stop it from here. */
 	if (yes)
 		commit(&bad);

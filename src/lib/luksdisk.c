@@ -2,7 +2,9 @@
 /*
  * luksdisk: finds the LUKS volumes of the boot disk and how far their
  * headers and key material reach. Everything is read from the disk and
- * sysfs; nothing about the layout is assumed.
+ * sysfs; nothing about the layout is assumed. libcryptsetup reads the
+ * headers; what is left here is a search for their magic, for headers it
+ * cannot read.
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -16,309 +18,60 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "luksdisk.h"
+#include <libcryptsetup.h>
 
-#define JSON_DEPTH	16
+#include "luksdisk.h"
 
 static const unsigned char magic1[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
 static const unsigned char magic2[6] = { 'S', 'K', 'U', 'L', 0xba, 0xbe };
 
-static uint64_t
-be(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n-- > 0)
-		v = v << 8 | *p++;
-	return v;
-}
-
-/* A small JSON reader that knows just the LUKS2 keys we need. */
-struct json {
-	const char	*p, *end;
-	const char	*key[JSON_DEPTH];	/* path of keys to here */
-	size_t		 klen[JSON_DEPTH];
-	int		 depth;
-	uint64_t	 seg_min, area_end, ks_size;
-	uint64_t	 area_off, area_size;
-	int		 nseg;
-};
-
 static void
-skip_ws(struct json *j)
+quiet(int level, const char *msg, void *arg)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
-		j->p++;
+	(void)level;
+	(void)msg;
+	(void)arg;
 }
 
-/* A string; sets *s and *n to its raw contents (escapes left as they are). */
+/* libcryptsetup reads PATH's header. 0, the version and the end of every
+ * header copy, keyslot area and the data offset; -1 if it reads none. */
 static int
-json_string(struct json *j, const char **s, size_t *n)
+luks_header(const char *path, unsigned int *version, uint64_t *end)
 {
-	if (j->p >= j->end || *j->p != '"')
+	struct crypt_device *cd;
+	const char *type;
+	uint64_t e, md, ks, off, len;
+	int k, max, r = -1;
+
+	crypt_set_log_callback(NULL, quiet, NULL);
+	if (crypt_init(&cd, path) < 0)
 		return -1;
-	*s = ++j->p;
-	while (j->p < j->end && *j->p != '"') {
-		if (*j->p == '\\' && ++j->p >= j->end)
-			return -1;
-		j->p++;
+	crypt_set_log_callback(cd, quiet, NULL);
+	if (crypt_load(cd, CRYPT_LUKS, NULL) < 0 ||
+	    (type = crypt_get_type(cd)) == NULL)
+		goto out;
+	*version = strcmp(type, CRYPT_LUKS1) == 0 ? 1 : 2;
+	if ((e = crypt_get_data_offset(cd)) > UINT64_MAX / 512)
+		goto out;
+	e *= 512;
+	/* Both LUKS2 header copies and the keyslots area; LUKS1 has one. */
+	if (crypt_get_metadata_size(cd, &md, &ks) == 0 &&
+	    md <= UINT64_MAX / 4 && ks <= UINT64_MAX / 2) {
+		md = *version == 2 ? 2 * md + ks : md + ks;
+		if (md > e)
+			e = md;
 	}
-	if (j->p >= j->end)
-		return -1;
-	*n = (size_t)(j->p - *s);
-	j->p++;
-	return 0;
-}
-
-static int
-is_key(const struct json *j, int i, const char *k)
-{
-	return i < j->depth && j->klen[i] == strlen(k) &&
-	    memcmp(j->key[i], k, j->klen[i]) == 0;
-}
-
-static int
-decimal(const char *s, size_t n, uint64_t *v)
-{
-	size_t i;
-
-	if (n == 0 || n > 19)
-		return -1;
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (uint64_t)(s[i] - '0');
-	}
-	return 0;
-}
-
-/* A string value at the current path: keep what matters. */
-static int
-json_leaf(struct json *j, const char *s, size_t n)
-{
-	uint64_t v;
-
-	if (j->depth == 3 && is_key(j, 0, "segments") && is_key(j, 2, "offset")) {
-		if (decimal(s, n, &v) == -1)
-			return -1;
-		if (j->nseg++ == 0 || v < j->seg_min)
-			j->seg_min = v;
-	} else if (j->depth == 4 && is_key(j, 0, "keyslots") &&
-	    is_key(j, 2, "area") && (is_key(j, 3, "offset") ||
-	    is_key(j, 3, "size"))) {
-		if (decimal(s, n, &v) == -1)
-			return -1;
-		if (is_key(j, 3, "offset"))
-			j->area_off = v;
-		else
-			j->area_size = v;
-	} else if (j->depth == 2 && is_key(j, 0, "config") &&
-	    is_key(j, 1, "keyslots_size")) {
-		if (decimal(s, n, &j->ks_size) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static int	json_value(struct json *);
-
-/* json_member: the value of key K (LEN bytes) at the next depth. */
-static int
-json_member(struct json *j, const char *k, size_t len)
-{
-	if (j->depth == JSON_DEPTH)
-		return -1;
-	j->key[j->depth] = k;
-	j->klen[j->depth++] = len;
-	if (json_value(j) == -1)
-		return -1;
-	j->depth--;
-	return 0;
-}
-
-/* json_next: after a member, 1 for a comma (another follows), 0 for the
- * closing CLOSE, -1 for anything else. */
-static int
-json_next(struct json *j, char close)
-{
-	skip_ws(j);
-	if (j->p < j->end && *j->p == ',') {
-		j->p++;
-		return 1;
-	}
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
-		return 0;
-	}
-	return -1;
-}
-
-static int
-json_object(struct json *j)
-{
-	const char *k;
-	size_t n;
-	int area, r;
-
-	area = j->depth == 3 && is_key(j, 0, "keyslots") && is_key(j, 2, "area");
-	if (area)
-		j->area_off = j->area_size = 0;
-	j->p++;
-	skip_ws(j);
-	if (j->p < j->end && *j->p == '}') {
-		j->p++;
-		return 0;
-	}
-	do {
-		skip_ws(j);
-		if (json_string(j, &k, &n) == -1)
-			return -1;
-		skip_ws(j);
-		if (j->p >= j->end || *j->p++ != ':' ||
-		    json_member(j, k, n) == -1)
-			return -1;
-	} while ((r = json_next(j, '}')) == 1);
-	if (r == -1)
-		return -1;
-	if (area) {
-		if (j->area_off > UINT64_MAX - j->area_size)
-			return -1;
-		if (j->area_off + j->area_size > j->area_end)
-			j->area_end = j->area_off + j->area_size;
-	}
-	return 0;
-}
-
-static int
-json_array(struct json *j)
-{
-	int r;
-
-	j->p++;
-	skip_ws(j);
-	if (j->p < j->end && *j->p == ']') {
-		j->p++;
-		return 0;
-	}
-	/* Array elements carry no key: mark them with an empty one. */
-	do {
-		if (json_member(j, "", 0) == -1)
-			return -1;
-	} while ((r = json_next(j, ']')) == 1);
+	/* Every keyslot's key material, also where it lies past the rest. */
+	max = crypt_keyslot_max(type);
+	for (k = 0; k < max; k++)
+		if (crypt_keyslot_area(cd, k, &off, &len) == 0 &&
+		    off <= UINT64_MAX - len && off + len > e)
+			e = off + len;
+	*end = e;
+	r = 0;
+out:
+	crypt_free(cd);
 	return r;
-}
-
-static int
-json_value(struct json *j)
-{
-	const char *s;
-	size_t n;
-
-	skip_ws(j);
-	if (j->p >= j->end)
-		return -1;
-	switch (*j->p) {
-	case '{':
-		return json_object(j);
-	case '[':
-		return json_array(j);
-	case '"':
-		if (json_string(j, &s, &n) == -1)
-			return -1;
-		return json_leaf(j, s, n);
-	default:
-		/* numbers, true, false, null: nothing we need */
-		for (n = 0; j->p + n < j->end &&
-		    strchr("0123456789+-.eEtruefalsn", j->p[n]) != NULL &&
-		    j->p[n] != '\0'; n++)
-			;
-		if (n == 0)
-			return -1;
-		j->p += n;
-		return 0;
-	}
-}
-
-/* One LUKS2 header copy at BUF (hdr_size bytes checked by the caller). */
-static unsigned int
-luks2_extent(const unsigned char *buf, uint64_t hdr_size, uint64_t *end)
-{
-	struct json j;
-	uint64_t e;
-
-	memset(&j, 0, sizeof(j));
-	j.p = (const char *)buf + 4096;
-	j.end = (const char *)buf + hdr_size;
-	/* The JSON text ends at the first NUL of its area. */
-	j.end = j.p + strnlen(j.p, (size_t)(j.end - j.p));
-	skip_ws(&j);
-	if (j.p >= j.end || *j.p != '{' || json_object(&j) == -1 ||
-	    j.nseg == 0)
-		return 0;
-	e = 2 * hdr_size + j.ks_size;
-	if (j.area_end > e)
-		e = j.area_end;
-	if (j.seg_min > e)
-		e = j.seg_min;
-	*end = e;
-	return 2;
-}
-
-static unsigned int
-luks1_extent(const unsigned char *buf, size_t len, uint64_t *end)
-{
-	uint64_t e, km, keybytes, stripes;
-	int i;
-
-	if (len < 592)
-		return 0;
-	e = be(buf + 104, 4) * 512;
-	keybytes = be(buf + 108, 4);
-	if (keybytes == 0 || keybytes > 512)
-		return 0;
-	for (i = 0; i < 8; i++) {
-		const unsigned char *ks = buf + 208 + 48 * i;
-
-		stripes = be(ks + 44, 4);
-		if (stripes > 1000000)
-			return 0;
-		km = be(ks + 40, 4) * 512 + (keybytes * stripes + 511) / 512 * 512;
-		if (km > e)
-			e = km;
-	}
-	*end = e;
-	return 1;
-}
-
-unsigned int
-luks_extent(const unsigned char *buf, size_t len, uint64_t *end)
-{
-	uint64_t hdr_size, off;
-
-	if (len >= 8 && memcmp(buf, magic1, 6) == 0 && be(buf + 6, 2) == 1)
-		return luks1_extent(buf, len, end);
-	/* LUKS2: the primary copy at 0, or else a secondary one at one of
-	 * the offsets the format allows (16 KiB ... 4 MiB). */
-	for (off = 0; off <= LUKS_HDR_MAX; off = off == 0 ? 16384 : off * 2) {
-		const unsigned char *h = buf + off;
-
-		if (off + 4096 > len)
-			break;
-		if (memcmp(h, off == 0 ? magic1 : magic2, 6) != 0 ||
-		    be(h + 6, 2) != 2)
-			continue;
-		hdr_size = be(h + 8, 8);
-		if (hdr_size < 16384 || hdr_size > LUKS_HDR_MAX ||
-		    (hdr_size & (hdr_size - 1)) != 0 || off + hdr_size > len)
-			continue;
-		if (off != 0 && off != hdr_size)
-			continue;
-		if (luks2_extent(h, hdr_size, end) == 2)
-			return 2;
-	}
-	return 0;
 }
 
 int
@@ -344,7 +97,7 @@ any_magic(const unsigned char *buf, size_t len)
 int
 luks_probe(const char *path, struct luksdev *d)
 {
-	static unsigned char buf[LUKS_HDR_MAX * 2];
+	static unsigned char buf[LUKS_HDR_MAX + 4096];
 	ssize_t n = 0;
 	size_t got = 0;
 	off_t size;
@@ -355,6 +108,8 @@ luks_probe(const char *path, struct luksdev *d)
 	    (int)sizeof(d->path))
 		return -1;
 	d->wipe_end = LUKS_UNKNOWN_WIPE;
+	/* Read first, ourselves: a volume that cannot be read is taken as
+	 * holding a header, and one without a magic is no LUKS volume. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 1;
 	if ((size = lseek(fd, 0, SEEK_END)) > 0 &&
@@ -369,9 +124,12 @@ luks_probe(const char *path, struct luksdev *d)
 	close(fd);
 	if (n < 0)
 		return 1;
-	if ((d->version = luks_extent(buf, got, &d->wipe_end)) != 0)
+	if (!any_magic(buf, got))
+		return -1;
+	if (luks_header(path, &d->version, &d->wipe_end) == 0)
 		return 0;
-	return any_magic(buf, got) ? 1 : -1;
+	d->version = 0;
+	return 1;
 }
 
 /* The whole disk under block device NAME (a partition or a dm device). */

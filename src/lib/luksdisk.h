@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* luksdisk: the LUKS volumes of the boot disk, and how far each one's
  * header and key material reach. Shared by untochat-kill-system and the
- * passphrase tools; only libc. */
+ * passphrase tools; libcryptsetup reads the headers. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,12 +15,6 @@ struct luksdev {
 	unsigned int	 version;	/* 1 or 2; 0: unreadable or damaged */
 	uint64_t	 wipe_end;	/* headers and keyslots lie below */
 };
-
-/* luks_extent: BUF holds the first LEN bytes of a device (at least the
- * whole LUKS2 header when there is one). Returns the LUKS version and sets
- * *END to the first byte past every header copy and keyslot area (the
- * data offset), or returns 0 when BUF holds no valid LUKS header. */
-unsigned int	luks_extent(const unsigned char *buf, size_t len, uint64_t *end);
 
 /* boot_disk_luks: finds the disk that holds "/" (through its device-mapper
  * stack) and fills DEVS with its partitions that carry a LUKS header, and
@@ -36,6 +30,9 @@ int		luks_magic(const unsigned char *p);
 
 /* luks_probe: reads PATH's header; fills *D. 0 if LUKS, -1 if not (the
  * start reads, and holds no LUKS magic where a header copy may begin),
- * 1 if PATH cannot be read or holds a magic without a valid header
- * (*D: version 0, wipe_end as boot_disk_luks says). */
+ * 1 if PATH cannot be read or holds a magic without a header
+ * libcryptsetup reads (*D: version 0, wipe_end as boot_disk_luks says).
+ * With metadata locking on (libcryptsetup's default), a LUKS2 header with
+ * one damaged copy is repaired from the other as it is read; whoever must
+ * not write calls crypt_metadata_locking(NULL, 0) first. */
 int		luks_probe(const char *path, struct luksdev *d);
