@@ -23,18 +23,18 @@ run:
 	tools/run-vm $(IMAGE)
 
 check:
-	tools/check
+	tools/test/check
 
 # Builds and boots the image on a Debian 13 system made for the test.
 check-hosts:
-	tools/test-debian13
+	tools/test/test-debian13
 
 bench:
-	tools/bench
+	tools/test/bench
 
 # Boots a test image and prints Lynis's audit and each service's exposure.
 audit:
-	tools/audit
+	tools/test/audit
 
 clean:
 	rm -rf mkosi.output build
