@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include <err.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <stdlib.h>
 
@@ -147,7 +148,8 @@ client(const struct sockaddr_in *sin, const char *from, uid_t uid, int hold,
 		err(2, "fork");
 	if (*pid == 0) {
 		close(p[1]);
-		if ((uid != getuid() && (setgid(uid) == -1 || setuid(uid) == -1)) ||
+		if ((uid != getuid() && (setgroups(0, NULL) == -1 ||
+		    setgid(uid) == -1 || setuid(uid) == -1)) ||
 		    (s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 			_exit(3);
 		memset(&src, 0, sizeof(src));
