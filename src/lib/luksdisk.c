@@ -43,10 +43,10 @@ luks_header(const char *path, unsigned int *version, uint64_t *end)
 	uint64_t e, md, ks, off, len;
 	int k, max, r = -1;
 
+	/* The default for every context, this one included. */
 	crypt_set_log_callback(NULL, quiet, NULL);
 	if (crypt_init(&cd, path) < 0)
 		return -1;
-	crypt_set_log_callback(cd, quiet, NULL);
 	if (crypt_load(cd, CRYPT_LUKS, NULL) < 0 ||
 	    (type = crypt_get_type(cd)) == NULL)
 		goto out;
