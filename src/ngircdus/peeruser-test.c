@@ -187,17 +187,6 @@ done(int a, int holder, pid_t pid)
 		(void)waitpid(pid, NULL, 0);
 }
 
-/* Both ends of the accepted socket A, as the lookups take them. */
-static void
-ends(int a, struct sockaddr_storage *local, struct sockaddr_storage *peer)
-{
-	socklen_t ll = sizeof(*local), pl = sizeof(*peer);
-
-	if (getsockname(a, (struct sockaddr *)local, &ll) == -1 ||
-	    getpeername(a, (struct sockaddr *)peer, &pl) == -1)
-		err(2, "getsockname");
-}
-
 static int
 live(const char *other)
 {
@@ -226,7 +215,8 @@ live(const char *other)
 	r = peeruser(a, &uid, name, sizeof(name));
 	check(r == 0 && uid == NOBODY && strcmp(name, want) == 0,
 	    "a client run as nobody is uid 65534 with its name", r, uid);
-	ends(a, &local, &peer);
+	if (peeruser_addrs(a, &local, &peer) == -1)
+		err(2, "getsockname");
 	uid = (uid_t)-1;
 	r = peeruser_diag(&local, &peer, &uid);
 	check(r == 1 && uid == NOBODY, "sock_diag names its owner", r, uid);
@@ -245,7 +235,8 @@ live(const char *other)
 	r = peeruser(a, &uid, name, sizeof(name));
 	check(r == -1, "a client that closed before the accept is refused", r,
 	    uid);
-	ends(a, &local, &peer);
+	if (peeruser_addrs(a, &local, &peer) == -1)
+		err(2, "getsockname");
 	r = peeruser_proc(&local, &peer, &uid);
 	check(r == 0, "/proc/net/tcp gives it no owner either", r, uid);
 	done(a, holder, pid);
@@ -257,7 +248,8 @@ live(const char *other)
 	r = peeruser(a, &uid, name, sizeof(name));
 	check(r == -1, "a client from an address off loopback is refused", r,
 	    uid);
-	ends(a, &local, &peer);
+	if (peeruser_addrs(a, &local, &peer) == -1)
+		err(2, "getsockname");
 	uid = (uid_t)-1;
 	r = peeruser_diag(&local, &peer, &uid);
 	check(r == 1 && uid == NOBODY,

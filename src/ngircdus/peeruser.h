@@ -229,6 +229,20 @@ peeruser_proc(const struct sockaddr_storage *local,
 	return r == 1;
 }
 
+/* Both ends of SOCK, as the lookups above take them. 0, or -1 if either
+ * cannot be had. */
+static inline int
+peeruser_addrs(int sock, struct sockaddr_storage *local,
+    struct sockaddr_storage *peer)
+{
+	socklen_t ll = sizeof(*local), pl = sizeof(*peer);
+
+	if (getsockname(sock, (struct sockaddr *)local, &ll) == -1 ||
+	    getpeername(sock, (struct sockaddr *)peer, &pl) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * The login name (into NAME, LEN bytes) and uid of the local user who owns
  * the peer end of SOCK. -1 when the peer is not on loopback, the kernel
@@ -239,12 +253,10 @@ static inline int
 peeruser(int sock, uid_t *uid, char *name, size_t len)
 {
 	struct sockaddr_storage local, peer;
-	socklen_t ll = sizeof(local), pl = sizeof(peer);
 	struct passwd *pw;
 	int r;
 
-	if (getsockname(sock, (struct sockaddr *)&local, &ll) == -1 ||
-	    getpeername(sock, (struct sockaddr *)&peer, &pl) == -1)
+	if (peeruser_addrs(sock, &local, &peer) == -1)
 		return -1;
 	if (local.ss_family != peer.ss_family || !peeruser_loopback(&peer))
 		return -1;
