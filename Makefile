@@ -9,7 +9,7 @@ export CACHE_DIR
 # tools/build-image makes them on first use when both are absent.
 export SECURE_BOOT_KEY SECURE_BOOT_CERT
 
-.PHONY: all image run check check-hosts bench audit clean
+.PHONY: all image update run check check-hosts bench audit clean
 
 all: image
 
@@ -17,6 +17,11 @@ all: image
 # ADMIN and ADMIN_PASSWORD_FILE are given.
 image:
 	tools/build-image
+
+# The next version as an update bundle (README, "Update"); IMAGE_VERSION
+# chooses its number.
+update:
+	tools/make-update
 
 # Boots the image with the serial console here; Ctrl-a x quits.
 run:

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The machine upd of TEST-14: the test image (version 1) with update
+# bundles attached as read-only disks, as an operator attaches one: the
+# good bundle, version 2 (UPDATE_BUNDLE: tools/make-update, run by make
+# check), and the bad ones lib/bad-bundles makes from it. In the guest
+# each is /dev/disk/by-id/virtio-NAME.
+
+# upd_disks: makes the bad bundles and the qemu options that attach all.
+proc upd_disks {} {
+	if {![info exists ::env(UPDATE_BUNDLE)]} { error "UPDATE_BUNDLE is not set (make check sets it)" }
+	set b $::WORK/bundles
+	exec $::here/lib/bad-bundles $::env(UPDATE_BUNDLE) [file dirname $::SBCERT]/db.key $::SBCERT $b
+	set ::vm(upd,qemu) {}
+	foreach {id f} [list good $::env(UPDATE_BUNDLE) garbage $b/garbage truncated $b/truncated \
+	    otherkey $b/otherkey castore $b/castore badusr $b/badusr old $b/old] {
+		lappend ::vm(upd,qemu) -drive if=none,id=b$id,format=raw,readonly=on,file=$f \
+			-device virtio-blk-pci,drive=b$id,serial=$id
+	}
+}
+
+# upd_preboot: starts upd in the background (vm_preboot), for TEST-14.
+proc upd_preboot {} {
+	if {[info exists ::vm(upd,id)]} return
+	if {[catch upd_disks err]} {
+		note "upd not started early: $err"
+		return
+	}
+	vm_preboot upd
+}
