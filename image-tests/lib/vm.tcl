@@ -490,6 +490,17 @@ proc vm_stop {name {avc avc}} {
 	file delete -force [vm_disk $name] [vm_disk $name].efivars $::WORK/$name.raw
 }
 
+# vm_powercut NAME: ends NAME's qemu at once (SIGKILL), as a power cut:
+# what the guest had not flushed to its disk is lost. The disk stays, and
+# vm_boot NAME starts it again.
+proc vm_powercut {name} {
+	set sid [vm_sid $name]
+	exec pkill -KILL -f -- "qemu-system-x86_64 .*[vm_disk $name]"
+	catch { close -i $sid }
+	catch { wait -i $sid }
+	catch { unset ::vm($name,root) }
+}
+
 # vm_stop_all: ends every machine still running, without a check (a
 # proc, so its loop variable cannot collide with a test's global).
 proc vm_stop_all {} {
