@@ -6,8 +6,20 @@
 # each is /dev/disk/by-id/virtio-NAME.
 
 # upd_disks: makes the bad bundles and the qemu options that attach all.
+# make check builds the bundle while the suite runs and writes its status
+# to UPDATE_STATUS when the build ends (0: built): wait for that first.
 proc upd_disks {} {
 	if {![info exists ::env(UPDATE_BUNDLE)]} { error "UPDATE_BUNDLE is not set (make check sets it)" }
+	if {[info exists ::env(UPDATE_STATUS)]} {
+		set t0 [clock seconds]
+		set end [expr {$t0 + [secs 1800]}]
+		while {![file exists $::env(UPDATE_STATUS)]} {
+			if {[clock seconds] > $end} { error "the update bundle was not built within [secs 1800] s" }
+			after 1000
+		}
+		if {[string trim [readfile $::env(UPDATE_STATUS)]] ne "0"} { error "the update bundle's build failed" }
+		note "waited [expr {[clock seconds] - $t0}] s for the update bundle"
+	}
 	set b $::WORK/bundles
 	exec $::here/lib/bad-bundles $::env(UPDATE_BUNDLE) [file dirname $::SBCERT]/db.key $::SBCERT $b
 	set ::vm(upd,qemu) {}
