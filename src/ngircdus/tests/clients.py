@@ -139,6 +139,19 @@ def main():
     nobody.send('PRIVMSG #c :to the channel')
     got, ok = root.lines_until(lambda l: l.endswith('to the channel'))
     tap(ok, 'a channel message arrives', got)
+    # A client that sends fast is slowed down, not dropped: irssius has
+    # no flood queue (its patch 0010), so OTR's long lines go out at once.
+    # 20 lines of 450 bytes in one write: all arrive, in order, and the
+    # sender is still connected after them.
+    nobody.s.sendall(b''.join(b'PRIVMSG #c :burst %d %s\r\n' % (i, b'x' * 440)
+                              for i in range(10, 30)))
+    got, ok = root.lines_until(lambda l: ' :burst 29 ' in l, 60)
+    seen = [l.split()[4] for l in got if ' :burst ' in l]
+    nobody.send('PING :still-here')
+    got2, alive = nobody.lines_until(lambda l: ' PONG ' in l and l.endswith(':still-here'))
+    tap(ok and alive and seen == [str(i) for i in range(10, 30)],
+        '20 long lines sent at once all arrive in order, and the server keeps their sender',
+        seen + got2)
     root.send('LIST')
     got, _ = root.lines_until(lambda l: ' 323 ' in l)
     tap(any(' 322 root #c 0 ' in l for l in got), 'LIST shows 0 members', got)
