@@ -70,6 +70,7 @@ proc type_in {vm user text} {
 # wait_for VM FILE RE [SECS]: waits up to SECS (60) for FILE to match RE
 # (grep -E). On a miss, the error shows the end of FILE.
 proc wait_for {vm file re {secs 60}} {
+	set secs [secs $secs]
 	guest $vm "end=\$((\$(date +%s) + $secs)); while \[ \$(date +%s) -lt \$end \]; do if grep -Eq '$re' $file 2>/dev/null; then echo WAITED-FOR-IT; break; fi; sleep 0.5; done; grep -Eq '$re' $file 2>/dev/null || tail -c 3000 $file | sed 's/\\x1b\\\[\[0-9;?\]*\[a-zA-Z\]//g' | tr -d '\\033'" [expr {$secs + 30}]
 	if {![string match "*WAITED-FOR-IT*" $::out]} { error "no /$re/ in $file within ${secs}s; it ends:\n$::out" }
 }
