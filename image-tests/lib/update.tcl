@@ -2,9 +2,8 @@
 # The machine upd of TEST-14: the test image (version 1) with update
 # bundles attached as read-only disks, as an operator attaches one: the
 # good bundle, version 2 (UPDATE_BUNDLE: tools/make-update, run by make
-# check through tools/test/update-bundles), version 3 beside it, which
-# fails its health check, and the bad ones lib/bad-bundles makes from
-# version 2. In the guest each is /dev/disk/by-id/virtio-NAME. A reboot
+# check through tools/test/update-bundles), and what lib/bad-bundles makes
+# from it: version 3, which fails its health check, and the bad ones. In the guest each is /dev/disk/by-id/virtio-NAME. A reboot
 # ends qemu (-no-reboot), so that the suite sees one the guest makes by
 # itself and starts the next boot cold (vm_restart).
 
@@ -26,7 +25,7 @@ proc upd_disks {} {
 	set b $::WORK/bundles
 	exec $::here/lib/bad-bundles $::env(UPDATE_BUNDLE) [file dirname $::SBCERT]/db.key $::SBCERT $b
 	set ::vm(upd,qemu) {-no-reboot}
-	foreach {id f} [list good $::env(UPDATE_BUNDLE) v3 [file dirname $::env(UPDATE_BUNDLE)]/untochat-3.update \
+	foreach {id f} [list good $::env(UPDATE_BUNDLE) v3 $b/broken \
 	    garbage $b/garbage truncated $b/truncated \
 	    otherkey $b/otherkey castore $b/castore badusr $b/badusr old $b/old] {
 		lappend ::vm(upd,qemu) -drive if=none,id=b$id,format=raw,readonly=on,file=$f \
