@@ -13,6 +13,7 @@
 set ::passed 0
 set ::failed 0
 set ::checks_run 0
+set ::check_times {}
 set ::failures {}
 set ::seq 0
 # Whole command outputs (luksDump, unit lists) must fit the match buffer.
@@ -41,9 +42,13 @@ proc note {msg} {
 }
 
 # check SENTENCE BODY: one named check; an error inside BODY fails it.
+# Each check's time goes to ::check_times, which the runner sums up.
 proc check {sentence body} {
 	incr ::checks_run
-	if {[catch {uplevel 1 $body} err]} {
+	set t0 [clock seconds]
+	set failed [catch {uplevel 1 $body} err]
+	lappend ::check_times [list [expr {[clock seconds] - $t0}] $sentence]
+	if {$failed} {
 		incr ::failed
 		lappend ::failures $sentence
 		puts "not ok - $sentence"
