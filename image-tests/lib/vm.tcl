@@ -8,7 +8,10 @@
 #
 # Every bound on a wait, here and in the tests, is given in seconds for
 # this 2-core runner and goes through [secs]: TIMEOUT_SCALE=N (a whole
-# number, 1 unless set) multiplies them all, for slower runners.
+# number, 1 unless set) multiplies them all, for slower runners. The
+# waits for a booting machine count its CPU time (lib/cpuwait.tcl).
+
+source [file join [file dirname [info script]] cpuwait.tcl]
 
 set ::passed 0
 set ::failed 0
@@ -63,9 +66,11 @@ proc check {sentence body} {
 }
 
 # A failed boot is not an assertion failure: it says so, and every check
-# that needed the machine fails with that reason.
-proc boot_failed {name what secs} {
-	set ::vm($name,dead) "$name did not $what within ${secs}s (serial log: $::vm($name,log))"
+# that needed the machine fails with that reason. SPENT (lib/cpuwait.tcl's
+# wait_spent) says what the wait used, where its bound is the machine's CPU.
+proc boot_failed {name what secs {spent ""}} {
+	set how [expr {$spent eq "" ? "${secs}s" : "${secs}s of its CPU ($spent)"}]
+	set ::vm($name,dead) "$name did not $what within $how (serial log: $::vm($name,log))"
 	error $::vm($name,dead)
 }
 
@@ -154,19 +159,22 @@ proc vm_sid {name} {
 	return $::vm($name,id)
 }
 
-# vm_prompt NAME: waits for the disk passphrase prompt, then, unless
+# vm_prompt NAME [SECS]: waits for the disk passphrase prompt, then, unless
 # autounlock types the passphrase for this machine (vm_preboot: its
 # console may already hold the login prompt), until the console has been
-# quiet for 2 s (console_settle).
+# quiet for 2 s (console_settle). SECS bounds the machine's CPU time
+# (lib/cpuwait.tcl).
 proc vm_prompt {name {secs 180}} {
 	set secs [secs $secs]
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
-	set timeout $secs
+	set w [wait_start $sid]
+	set timeout $::wait_step
 	expect -i $sid -re {Please enter passphrase for disk ([a-z]+): } {
 		set disk $expect_out(1,string)
 	} timeout {
-		log_file; boot_failed $name "ask for the disk passphrase" $secs
+		if {[wait_within $w $secs]} exp_continue
+		log_file; boot_failed $name "ask for the disk passphrase" $secs [wait_spent $w]
 	} eof {
 		log_file; boot_failed $name "ask for the disk passphrase (qemu exited)" $secs
 	}
@@ -194,17 +202,20 @@ proc vm_send {name text} {
 	send -i [vm_sid $name] -- "$text\r"
 }
 
-# vm_wait_login NAME: after the passphrase; fails if asked again.
+# vm_wait_login NAME [SECS]: after the passphrase; fails if asked again.
+# SECS bounds the machine's CPU time (lib/cpuwait.tcl).
 proc vm_wait_login {name {secs 240}} {
 	set secs [secs $secs]
 	set sid [vm_sid $name]
 	log_file -a $::vm($name,log)
-	set timeout $secs
+	set w [wait_start $sid]
+	set timeout $::wait_step
 	expect -i $sid "login: " {
 	} -re {Please enter passphrase for disk ([a-z]+)} {
 		log_file; error "asked for the passphrase of $expect_out(1,string) again"
 	} timeout {
-		log_file; boot_failed $name "reach the login prompt" $secs
+		if {[wait_within $w $secs]} exp_continue
+		log_file; boot_failed $name "reach the login prompt" $secs [wait_spent $w]
 	} eof {
 		log_file; boot_failed $name "reach the login prompt (qemu exited)" $secs
 	}
@@ -212,7 +223,7 @@ proc vm_wait_login {name {secs 240}} {
 	incr ::vm($name,boots)
 	set ::vm($name,login_s) [expr {[clock seconds] - $::vm($name,t0)}]
 	set bg [expr {[info exists ::vm($name,auto)] ? ", booted in the background: an upper bound" : ""}]
-	note "$name: login prompt after $::vm($name,login_s)s (boot $::vm($name,boots)$bg)"
+	note "$name: login prompt after $::vm($name,login_s)s (boot $::vm($name,boots)$bg; the wait for it: [wait_spent $w])"
 }
 
 # vm_answer NAME PROMPT [REPLY]: waits up to 60 s for PROMPT, then types
