@@ -78,10 +78,18 @@ proc boot_failed {name what secs {spent ""}} {
 # qemu options in ::vm(NAME,qemu) if set (run-vm gives no network). The
 # copy is a qcow2 overlay: the pristine image is its read-only backing
 # file, and only what NAME writes takes space.
+# With ::vm(NAME,base) set (a disk vm_keep_booted kept), the copy is an
+# overlay of that disk instead: a machine past its first boot.
 proc vm_start {name} {
+	catch { unset ::vm($name,disk) }
 	set img [vm_disk $name]
 	file delete -force $img $img.efivars
-	exec qemu-img create -q -f qcow2 -F raw -b [file normalize $::IMAGE] $img
+	if {[info exists ::vm($name,base)]} {
+		exec qemu-img create -q -f qcow2 -F qcow2 -b $::vm($name,base) $img
+		note "$name: a copy of [file tail $::vm($name,base)], past its first boot"
+	} else {
+		exec qemu-img create -q -f qcow2 -F raw -b [file normalize $::IMAGE] $img
+	}
 	set ::vm($name,log) $::WORK/$name.serial
 	set ::vm($name,boots) 0
 	set ::vm($name,starts) 0
@@ -90,8 +98,49 @@ proc vm_start {name} {
 	return [vm_boot $name]
 }
 
-# vm_disk NAME: NAME's disk, an overlay of the test image.
-proc vm_disk {name} { return $::WORK/$name.qcow2 }
+# vm_disk NAME: NAME's disk, an overlay of the test image (after
+# vm_keep_booted, an overlay of the disk it kept).
+proc vm_disk {name} {
+	if {[info exists ::vm($name,disk)]} { return $::vm($name,disk) }
+	return $::WORK/$name.qcow2
+}
+
+# vm_keep_booted NAME: keeps NAME's disk as it is now, past its first boot
+# (root re-keyed, keys made), for machines that need no first boot of
+# their own: returns that disk, which NAME no longer writes. The guest
+# flushes what it wrote; then qemu's monitor switches NAME to a new
+# overlay of it (snapshot_blkdev), at once, while NAME runs on. What the
+# kept disk holds is what a power cut then would leave. NAME's firmware
+# variables go with the new overlay (qemu writes on in the file it has
+# open), and the kept disk gets a copy of them.
+proc vm_keep_booted {name} {
+	set kept [vm_disk $name]
+	set live $::WORK/$name.live.qcow2
+	file delete -force $live
+	assert_ok $name sync
+	set sid [vm_sid $name]
+	log_file -a $::vm($name,log)
+	set timeout [secs 60]
+	send -i $sid "\001c"
+	expect -i $sid "(qemu) " {} timeout { log_file; error "$name: no monitor prompt" }
+	send -i $sid "snapshot_blkdev disk $live qcow2\r"
+	expect -i $sid -re "(\r\n\\(qemu\\) )" {} timeout { log_file; error "$name: snapshot_blkdev did not return" }
+	send -i $sid "info block disk\r"
+	expect -i $sid -re "\n(disk \\(\[^\n]*)\n(.*?)\\(qemu\\) " {
+		set info "$expect_out(1,string)\n$expect_out(2,string)"
+	} timeout { log_file; error "$name: no answer to info block" }
+	send -i $sid "\001c"
+	log_file
+	if {![string match "*: $live (qcow2)*" $info] || ![string match "*Backing file: *$kept (chain depth: 2)*" $info]} {
+		error "$name: its disk is not a new overlay of $kept:\n$info"
+	}
+	set ::vm($name,disk) $live
+	file rename -force $kept.efivars $live.efivars
+	file copy $live.efivars $kept.efivars
+	# The console is the root shell's again.
+	guest $name true
+	return $kept
+}
 
 # vm_raw NAME: NAME's disk as a raw image (for the host to read).
 proc vm_raw {name} {
@@ -140,6 +189,7 @@ proc vm_boot {name} {
 	log_file -a $::vm($name,log)
 	log_user 0
 	set extra [expr {[info exists ::vm($name,qemu)] ? $::vm($name,qemu) : {}}]
+	set ::vm($name,qemu_disk) [vm_disk $name]
 	set cmd [list $::TOOLS/run-vm [vm_disk $name] {*}$extra]
 	if {[info exists ::vm($name,auto)]} {
 		set cmd [list $::here/lib/autounlock $::PASSFILE [secs 600] {*}$cmd]
@@ -514,7 +564,7 @@ proc vm_stop {name {avc avc}} {
 # vm_boot NAME starts it again.
 proc vm_powercut {name} {
 	set sid [vm_sid $name]
-	exec pkill -KILL -f -- "qemu-system-x86_64 .*[vm_disk $name]"
+	exec pkill -KILL -f -- "qemu-system-x86_64 .*$::vm($name,qemu_disk)"
 	catch { close -i $sid }
 	catch { wait -i $sid }
 	catch { unset ::vm($name,root) }
