@@ -59,7 +59,8 @@ proc machines_cpu {} {
 # machines_cpu_since BEFORE: the CPU seconds, rounded, that the machines
 # running now used since BEFORE (a machines_cpu list). What a machine that
 # ended in between used is not known: then the number is followed by "+"
-# (at least that much).
+# (at least that much). A machine that both started and ended in between
+# (TEST-13's copies) is neither counted nor marked.
 proc machines_cpu_since {before} {
 	array set b $before
 	set t 0
