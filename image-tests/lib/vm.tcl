@@ -147,19 +147,8 @@ proc vm_keep_booted {name} {
 	set live $::WORK/$name.live.qcow2
 	file delete -force $live
 	assert_ok $name sync
-	set sid [vm_sid $name]
-	log_file -a $::vm($name,log)
-	set timeout [secs 60]
-	send -i $sid "\001c"
-	expect -i $sid "(qemu) " {} timeout { log_file; error "$name: no monitor prompt" }
-	send -i $sid "snapshot_blkdev disk $live qcow2\r"
-	expect -i $sid -re "(\r\n\\(qemu\\) )" {} timeout { log_file; error "$name: snapshot_blkdev did not return" }
-	send -i $sid "info block disk\r"
-	expect -i $sid -re "\n(disk \\(\[^\n]*)\n(.*?)\\(qemu\\) " {
-		set info "$expect_out(1,string)\n$expect_out(2,string)"
-	} timeout { log_file; error "$name: no answer to info block" }
-	send -i $sid "\001c"
-	log_file
+	vm_monitor $name "snapshot_blkdev disk $live qcow2" 60
+	set info [vm_monitor $name "info block disk" 60]
 	if {![string match "*: $live (qcow2)*" $info] || ![string match "*Backing file: *$kept (chain depth: 2)*" $info]} {
 		error "$name: its disk is not a new overlay of $kept:\n$info"
 	}
@@ -169,6 +158,20 @@ proc vm_keep_booted {name} {
 	# The console is the root shell's again.
 	guest $name true
 	return $kept
+}
+
+# vm_monitor NAME CMD [SECS]: runs CMD in qemu's monitor on NAME's
+# console (Ctrl-a c switches to it and back) and returns what it printed.
+proc vm_monitor {name cmd {secs 30}} {
+	set sid $::vm($name,id)
+	set timeout [secs $secs]
+	send -i $sid "\001c"
+	expect -i $sid "(qemu) " {} timeout { error "$name: no monitor prompt" }
+	send -i $sid "$cmd\r"
+	expect -i $sid -re {\r\n(.*)\(qemu\) $} {} timeout { error "$name: monitor: $cmd: no answer within ${secs}s" }
+	set out $expect_out(1,string)
+	send -i $sid "\001c"
+	return $out
 }
 
 # vm_raw NAME: NAME's disk as a raw image (for the host to read).
