@@ -191,12 +191,17 @@ for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
     print(re.search(r"(\d+)$", p["node"]).group(1), p.get("name") or "-", p["start"], p["size"])}]
 }
 
-# part_start IMAGE NAME: the first sector of IMAGE's partition NAME.
-proc part_start {img name} {
+# part IMAGE NAME: {start size} of IMAGE's partition NAME (sectors).
+proc part {img name} {
 	foreach {n pname start size} [partitions $img] {
-		if {$pname eq $name} { return $start }
+		if {$pname eq $name} { return [list $start $size] }
 	}
 	error "$img has no partition named $name"
+}
+
+# part_start IMAGE NAME: the first sector of IMAGE's partition NAME.
+proc part_start {img name} {
+	return [lindex [part $img $name] 0]
 }
 
 # region IMAGE START COUNT FILE: copies 512-byte sectors of the raw image
@@ -219,16 +224,13 @@ proc disk_region {name start count file} {
 # flushed what it wrote. Hashed on the host: sha256sum in the guest under
 # TCG did 17 MB/s (the 256 MiB ESP in 15.5 s).
 proc part_sha256 {name part} {
+	lassign [part $::IMAGE $part] start size
 	assert_ok $name sync
-	foreach {n pname start size} [partitions $::IMAGE] {
-		if {$pname ne $part} continue
-		set f /dev/shm/untochat-part.[pid]
-		disk_region $name $start $size $f
-		set sum [lindex [exec sha256sum $f] 0]
-		file delete $f
-		return $sum
-	}
-	error "the test image has no partition named $part"
+	set f /dev/shm/untochat-part.[pid]
+	disk_region $name $start $size $f
+	set sum [lindex [exec sha256sum $f] 0]
+	file delete $f
+	return $sum
 }
 
 # vm_boot NAME: starts qemu on NAME's disk as it is.
