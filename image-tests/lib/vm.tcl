@@ -242,6 +242,8 @@ proc vm_boot {name} {
 	set extra [expr {[info exists ::vm($name,qemu)] ? $::vm($name,qemu) : {}}]
 	set ::vm($name,qemu_disk) [vm_disk $name]
 	set cmd [list $::TOOLS/run-vm [vm_disk $name] {*}$extra]
+	# ::vm(NAME,env): VAR=VALUE settings for run-vm (its CPUFLAGS).
+	if {[info exists ::vm($name,env)]} { set cmd [list env {*}$::vm($name,env) {*}$cmd] }
 	if {[info exists ::vm($name,auto)]} {
 		set cmd [list $::here/lib/autounlock $::PASSFILE [secs 600] {*}$cmd]
 	}
