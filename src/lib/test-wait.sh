@@ -14,6 +14,12 @@ wait_until() {
 	done
 }
 
+# listening PORT: something listens on TCP PORT (in this network
+# namespace).
+listening() {
+	ss -ltnH "sport = $1" | grep -q .
+}
+
 # in_openat PID: PID is blocked in openat (syscall 257), e.g. opening a
 # FIFO that has no writer yet.
 in_openat() {
